@@ -1,0 +1,37 @@
+/**
+ * The `support-inbox` command line. Each capability registers its own commands from
+ * src/cli/<capability>-commands.ts; this file only wires them and turns errors into exit codes.
+ */
+import { Command, CommanderError } from "commander";
+import { AppError } from "../errors.js";
+
+export function buildProgram(): Command {
+  const program = new Command("support-inbox")
+    .description("Runs a vendor's email support desk under its written support policy.")
+    .option("-c, --config <file>", "config file (default: $SUPPORT_INBOX_CONFIG or ./support-inbox.yaml)")
+    .showHelpAfterError()
+    .exitOverride();
+  // Capabilities register here: registerXCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof AppError) {
+      process.stderr.write(`support-inbox: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`support-inbox: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(?:^|[\\/])(main\.(?:ts|js)|support-inbox(?:\.js)?)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv);
+}
