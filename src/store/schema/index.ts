@@ -1,0 +1,6 @@
+/** The whole database schema; drizzle.config.ts and the drizzle instances read it from here. */
+export * from "./directory.js";
+export * from "./cases.js";
+export * from "./mail.js";
+export * from "./outbox.js";
+export { bytea, tstz } from "./columns.js";

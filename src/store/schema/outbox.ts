@@ -1,0 +1,72 @@
+/**
+ * Rendered outgoing mail waiting for delivery, and the record of digests already sent.
+ * `idempotencyKey` is unique so a retried transaction can never queue the same mail twice;
+ * `messageId` is fixed at insert so a retried send reuses it and threads stay intact.
+ */
+import { sql } from "drizzle-orm";
+import { check, date, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { tstz } from "./columns.js";
+import { cases } from "./cases.js";
+import { staff } from "./directory.js";
+
+export const OUTBOX_STATES = ["queued", "sending", "sent", "failed", "bounced"] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** Either a stored attachment (by id) or inline base64 content. */
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  size?: number;
+  attachmentId?: number;
+  contentBase64?: string;
+}
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    kind: text("kind").notNull(),
+    caseId: integer("case_id").references(() => cases.id),
+    from: text("from").notNull(),
+    to: text("to").array().notNull(),
+    cc: text("cc").array().notNull().default(sql`'{}'::text[]`),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    messageId: text("message_id").notNull(),
+    inReplyTo: text("in_reply_to"),
+    references: text("references").array().notNull().default(sql`'{}'::text[]`),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
+    text: text("text").notNull(),
+    html: text("html"),
+    attachments: jsonb("attachments").$type<OutboxAttachment[]>().notNull().default([]),
+    state: text("state").$type<OutboxState>().notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull(),
+    lockedUntil: tstz("locked_until"),
+    lastError: text("last_error"),
+    createdAt: tstz("created_at").notNull(),
+    sentAt: tstz("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_idempotency_key").on(t.idempotencyKey),
+    uniqueIndex("outbox_message_id_key").on(t.messageId),
+    index("outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
+    index("outbox_case_idx").on(t.caseId),
+    check("outbox_state_check", sql`${t.state} in ('queued', 'sending', 'sent', 'failed', 'bounced')`),
+  ],
+);
+
+export const digestsSent = pgTable(
+  "digests_sent",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    managerId: integer("manager_id")
+      .notNull()
+      .references(() => staff.id),
+    /** The manager's local calendar day the digest covers. */
+    day: date("day", { mode: "string" }).notNull(),
+    sentAt: tstz("sent_at").notNull(),
+  },
+  (t) => [uniqueIndex("digests_sent_manager_day_key").on(t.managerId, t.day)],
+);
