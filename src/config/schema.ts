@@ -1,0 +1,122 @@
+/**
+ * The shape of support-inbox.yaml. Every field has a default, so an empty file (or no file at all)
+ * is a complete config: the embedded defaults. Objects are strict so a misspelt key is an error
+ * instead of a silently ignored setting. Annotated example: support-inbox.example.yaml.
+ */
+import { IANAZone } from "luxon";
+import { z } from "zod";
+
+/** Numbers and booleans may arrive as strings after ${ENV} substitution ("993", "true"). */
+const num = () => z.preprocess((v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), z.number());
+const int = () => z.preprocess((v) => (typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int());
+const bool = () => z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
+const port = () => int().pipe(z.number().min(1).max(65535));
+const nonEmpty = () => z.string().trim().min(1, "must not be empty");
+const email = () => z.email("expected an email address like support@example.com");
+const zone = () => z.string().refine((v) => IANAZone.isValidZone(v), { message: "unknown IANA time zone (e.g. Europe/Berlin)" });
+
+export const MB = 1024 * 1024;
+
+const imapSchema = z.strictObject({
+  host: nonEmpty(),
+  port: port().default(993),
+  tls: bool().default(true),
+  user: nonEmpty(),
+  password: z.string(),
+  folder: nonEmpty().default("INBOX"),
+  processedFolder: nonEmpty().default("Processed"),
+  quarantineFolder: nonEmpty().default("Quarantine"),
+  /** false: leave processed mail in place, flag it and track it by UID. */
+  move: bool().default(true),
+  /** false: poll every pollIntervalSeconds even when the server offers IDLE. */
+  idle: bool().default(true),
+  pollIntervalSeconds: int().pipe(z.number().min(1)).default(60),
+});
+
+const mailboxBase = {
+  name: nonEmpty(),
+  address: email(),
+  /** Policy id applied to organizations reached through this mailbox when none is set on them. */
+  policy: nonEmpty(),
+};
+
+const mailboxSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ ...mailboxBase, kind: z.literal("imap"), imap: imapSchema }),
+  z.strictObject({ ...mailboxBase, kind: z.literal("maildir"), maildir: z.strictObject({ path: nonEmpty() }) }),
+]);
+
+export const DEFAULT_MAILBOX = {
+  name: "support",
+  kind: "maildir" as const,
+  address: "support@localhost",
+  policy: "vantiq",
+  maildir: { path: "./var/maildir" },
+};
+
+const smtpSchema = z.strictObject({
+  host: nonEmpty(),
+  port: port().default(587),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  secure: bool().default(false),
+  auth: z.strictObject({ user: nonEmpty(), pass: z.string() }).optional(),
+  /** Reuse pooled connections (nodemailer pool). */
+  pool: bool().default(true),
+});
+
+export const configSchema = z
+  .strictObject({
+    database: z
+      .strictObject({
+        /** postgres://… ; unset: embedded PGlite in dataDir. DATABASE_URL overrides it. */
+        url: nonEmpty().optional(),
+        dataDir: nonEmpty().default("./data"),
+      })
+      .prefault({}),
+    mailboxes: z.array(mailboxSchema).min(1, "at least one mailbox is needed").default([DEFAULT_MAILBOX]),
+    smtp: smtpSchema.optional(),
+    /** Where outgoing mail is written as .eml files when no smtp server is configured. */
+    outboxDir: nonEmpty().default("./var/outbox"),
+    /** From address of outgoing mail; default: the first mailbox's address. */
+    from: email().optional(),
+    supportDomain: nonEmpty().default("support-inbox.local"),
+    caseToken: z.string().includes("{number}", { message: 'must contain "{number}"' }).default("[Case #{number}]"),
+    timeZone: zone().default("UTC"),
+    policies: z.strictObject({ dirs: z.array(nonEmpty()).default([]) }).prefault({}),
+    templatesDir: nonEmpty().optional(),
+    limits: z
+      .strictObject({
+        maxMessageBytes: int().pipe(z.number().min(1)).default(50 * MB),
+        maxAttachments: int().pipe(z.number().min(0)).default(50),
+        maxHeaderBytes: int().pipe(z.number().min(1)).default(64 * 1024),
+      })
+      .prefault({}),
+    autoReplyCapPerHour: int().pipe(z.number().min(0)).default(5),
+    unknownSenders: z.enum(["reply", "silent"]).default("reply"),
+    authservId: nonEmpty().optional(),
+    requireDkimOrSpf: bool().default(false),
+    scheduler: z.strictObject({ tickSeconds: num().pipe(z.number().positive()).default(30) }).prefault({}),
+    digest: z
+      .strictObject({
+        localTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM, e.g. 08:00").default("08:00"),
+        sendEmpty: bool().default(true),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.mailboxes.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: "custom", path: ["mailboxes", i, "name"], message: `duplicate mailbox name "${m.name}"` });
+      seen.add(m.name);
+    });
+  })
+  .transform((c) => ({ ...c, from: c.from ?? c.mailboxes[0]?.address ?? DEFAULT_MAILBOX.address }));
+
+export type Config = z.output<typeof configSchema>;
+export type MailboxConfig = Config["mailboxes"][number];
+export type ImapMailboxConfig = Extract<MailboxConfig, { kind: "imap" }>;
+export type MaildirMailboxConfig = Extract<MailboxConfig, { kind: "maildir" }>;
+export type SmtpConfig = NonNullable<Config["smtp"]>;
+export type LogLevel = Config["log"]["level"];
