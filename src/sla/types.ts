@@ -22,7 +22,7 @@ export interface SlaContext {
   entitlements: EntitlementId[];
   /** The customer's zone, for calendars that follow it (CIQ). */
   customerZone?: string | null;
-  /** Reminders already sent, so the engine owes only the next one: "metric:threshold:cycle". */
+  /** Reminders already sent, so the engine owes only the next one: keys "metric:cycle:threshold" (ReminderOwed.key). */
   remindersSent?: string[];
 }
 

@@ -1,0 +1,35 @@
+/**
+ * The two calendars a policy's clocks run on: its business calendar (in the customer's zone when the
+ * policy follows it, as CIQ's "local time" does) and a 24x7 calendar in the same zone for wall-clock
+ * coverage. Built once per (spec, zone) and cached, because building the tables is the expensive part
+ * and the scheduler evaluates the same few policies over and over.
+ */
+import { buildCalendar } from "../calendar/calendar.js";
+import type { BusinessCalendar, CalendarSpec } from "../calendar/types.js";
+import type { Policy } from "../policy/types.js";
+import type { Coverage } from "./engine.js";
+
+const cache = new Map<string, BusinessCalendar>();
+
+function cached(spec: CalendarSpec): BusinessCalendar {
+  const key = JSON.stringify([spec.zone, spec.week, spec.holidays, spec.closedDates ?? []]);
+  let cal = cache.get(key);
+  if (!cal) {
+    cal = buildCalendar(spec);
+    cache.set(key, cal);
+  }
+  return cal;
+}
+
+/** The zone a policy's clocks use for this customer. */
+export function effectiveZone(policy: Policy, customerZone?: string | null): string {
+  return policy.calendar.followsCustomerZone && customerZone ? customerZone : policy.calendar.zone;
+}
+
+export function calendarsForPolicy(policy: Policy, customerZone?: string | null): (coverage: Coverage) => BusinessCalendar {
+  const zone = effectiveZone(policy, customerZone);
+  const { week, holidays, closedDates } = policy.calendar;
+  const business = cached({ zone, week, holidays, ...(closedDates ? { closedDates } : {}) });
+  const always = cached({ zone, week: "24x7", holidays: [] });
+  return (coverage) => (coverage === "24x7" ? always : business);
+}

@@ -1,0 +1,87 @@
+/**
+ * The SLA engine: policy + calendars + case timeline + now in; every metric's due time and state, the
+ * reminders owed and the next instant the scheduler should look again. Pure and synchronous.
+ */
+import type { BusinessCalendar, Instant } from "../calendar/types.js";
+import { METRIC_IDS, type Policy, type ServiceLevel, type Target } from "../policy/types.js";
+import { serviceLevelFor } from "../policy/select.js";
+import { clipPauses, dueAfter, signedRemaining } from "./clock.js";
+import { readHistory } from "./history.js";
+import { remindersFor } from "./reminders.js";
+import { metricRuns, type MetricRun } from "./runs.js";
+import type { MetricStatus, ReminderOwed, SlaContext, SlaEvaluation, TimelineEvent } from "./types.js";
+
+export type Coverage = ServiceLevel["coverage"];
+
+export interface EvaluateInput {
+  policy: Policy;
+  calendarFor: (coverage: Coverage) => BusinessCalendar;
+  timeline: TimelineEvent[];
+  context: SlaContext;
+  now: Instant;
+}
+
+/** A metric's status together with what the reminder step needs to place thresholds. */
+export interface EvaluatedMetric {
+  status: MetricStatus;
+  run: MetricRun;
+  target: Target;
+  cal: BusinessCalendar;
+  pausedNow: boolean;
+}
+
+export function evaluateCase(input: EvaluateInput): SlaEvaluation {
+  const { policy, context, now } = input;
+  const history = readHistory(input.timeline, now);
+  const level = serviceLevelFor(policy, {
+    caseType: history.caseType,
+    severity: history.severity,
+    environment: history.environment,
+    entitlements: context.entitlements,
+  });
+  if (!level) return { metrics: [], due: [], next: null, nextActionAt: null };
+  const cal = input.calendarFor(level.coverage);
+  const withTarget = METRIC_IDS.filter((m) => level.targets[m] !== undefined);
+  const evaluated = metricRuns(history, policy, withTarget).map((run) => evaluateMetric(run, level.targets[run.metric]!, cal, now));
+  const sent = new Set(context.remindersSent ?? []);
+  const due: ReminderOwed[] = [];
+  let next: ReminderOwed | null = null;
+  for (const m of evaluated) {
+    for (const r of remindersFor(policy, history.severity, m, now)) {
+      if (sent.has(r.key)) continue;
+      if (r.at <= now) due.push(r);
+      else if (!m.pausedNow && (next === null || r.at < next.at)) next = r;
+    }
+  }
+  due.sort((a, b) => a.at - b.at);
+  return { metrics: evaluated.map((m) => m.status), due, next, nextActionAt: nextAction(evaluated, next, now) };
+}
+
+function evaluateMetric(run: MetricRun, target: Target, cal: BusinessCalendar, now: Instant): EvaluatedMetric {
+  const end = run.metAt ?? now;
+  const pausedNow = run.metAt === null && run.pauses.some((p) => p.to === null && p.from <= now);
+  const dueAt = dueAfter(cal, run.start, target.duration, clipPauses(run.pauses, run.start, end));
+  const state: MetricStatus["state"] =
+    run.metAt !== null ? (run.metAt > dueAt ? "breached-met" : "met") : now > dueAt ? "breached" : pausedNow ? "paused" : "running";
+  const status: MetricStatus = {
+    metric: run.metric,
+    cycle: run.cycle,
+    start: run.start,
+    targetText: target.text,
+    dueAt,
+    state,
+    metAt: run.metAt,
+    remainingMs: signedRemaining(cal, end, dueAt),
+  };
+  return { status, run, target, cal, pausedNow };
+}
+
+/** The earliest future reminder or due time of a clock that is actually running; null when all wait on events. */
+function nextAction(metrics: EvaluatedMetric[], next: ReminderOwed | null, now: Instant): Instant | null {
+  let at = next?.at ?? Infinity;
+  for (const m of metrics) {
+    if (m.status.state === "running" && m.status.dueAt > now) at = Math.min(at, m.status.dueAt);
+  }
+  return at === Infinity ? null : at;
+}
+

@@ -1,0 +1,33 @@
+/**
+ * Reminder thresholds of one metric: at 50 % / 80 % of the target, at the breach (1), or whatever the policy
+ * lists. A threshold's instant is where that fraction of the target's open time has elapsed, counting pauses
+ * the same way the due time does, so a reminder never fires during time the clock does not count.
+ */
+import type { Policy, ReminderThreshold } from "../policy/types.js";
+import { clipPauses, dueAfter, targetMs } from "./clock.js";
+import type { EvaluatedMetric } from "./engine.js";
+import type { ReminderOwed } from "./types.js";
+
+/** Idempotency key of a reminder within its case; the outbox and remindersSent use it. */
+export function reminderKey(metric: string, cycle: number, threshold: number): string {
+  return `${metric}:${cycle}:${threshold}`;
+}
+
+export function applies(t: ReminderThreshold, metric: string, severity: string): boolean {
+  return (!t.metrics || t.metrics.includes(metric as never)) && (!t.severities || t.severities.includes(severity));
+}
+
+/** Every applicable threshold of a metric whose clock has not been met; empty for met metrics. */
+export function remindersFor(policy: Policy, severity: string, m: EvaluatedMetric, now: number): ReminderOwed[] {
+  const { status, run, target, cal } = m;
+  if (status.metAt !== null) return [];
+  const thresholds = policy.reminders.filter((t) => applies(t, run.metric, severity));
+  if (thresholds.length === 0) return [];
+  const pauses = clipPauses(run.pauses, run.start, now);
+  const fullMs = targetMs(cal, run.start, target.duration);
+  return thresholds.map((t) => {
+    const at =
+      t.at === 1 ? status.dueAt : dueAfter(cal, run.start, { unit: "minutes", amount: (t.at * fullMs) / 60_000 }, pauses);
+    return { metric: run.metric, cycle: run.cycle, threshold: t.at, at, notify: t.notify, key: reminderKey(run.metric, run.cycle, t.at) };
+  });
+}
