@@ -1,0 +1,87 @@
+/**
+ * The mail source contract: where inbound mail comes from (IMAP, Maildir), independent of
+ * what the worker does with it. The worker persists the Cursor in the same database
+ * transaction as the message's effects and calls markProcessed only after that commit.
+ */
+import { AppError } from "../errors.js";
+
+/** Identifies one message in one source; the worker's idempotency key (with Message-ID). */
+export interface MessageKey {
+  mailbox: string;
+  folder: string;
+  uidValidity: string;
+  uid: string;
+}
+
+export interface SourceMessage {
+  key: MessageKey;
+  /** The message exactly as stored by the server / on disk. */
+  raw: Buffer;
+  /** Server INTERNALDATE (IMAP) or file mtime (Maildir), epoch ms; null when unknown. */
+  receivedAt: number | null;
+}
+
+/** Read position in one folder: everything at or below lastUid has been committed. */
+export interface Cursor {
+  uidValidity: string;
+  lastUid: string;
+}
+
+export interface FetchResult {
+  messages: SourceMessage[];
+  /** Cursor after the returned messages (persist it with the last message's effects). */
+  cursor: Cursor;
+  /** The folder's UIDVALIDITY differs from the given cursor's: the batch restarted from UID 1. */
+  uidValidityChanged: boolean;
+}
+
+export interface MailSource {
+  readonly name: string;
+  /** Returns up to `limit` unprocessed messages in order, starting after the cursor; resumable. */
+  fetchBatch(cursor: Cursor | null, limit: number, signal?: AbortSignal): Promise<FetchResult>;
+  /** Marks a committed message processed (IMAP: move or flag; Maildir: new/ → cur/). Idempotent. */
+  markProcessed(key: MessageKey): Promise<void>;
+  /** Moves a message that cannot be processed out of the way, never deleting it. Idempotent. */
+  quarantine(key: MessageKey, reason: string): Promise<void>;
+  /** Resolves when new mail may be there, after timeoutMs, or when the signal aborts. */
+  waitForNew(signal: AbortSignal, timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** pino-compatible logger subset; sources never import pino themselves. */
+export interface SourceLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: SourceLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A source failure. `retryable` tells the caller whether trying again later can help
+ * (network down, server restarting) or a person must act (bad password, missing folder).
+ */
+export class SourceError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryable: boolean,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, details, options);
+    this.name = "SourceError";
+  }
+}
+
+/** Keys of this source only: a key from another mailbox/folder is a wiring bug. */
+export function assertOwnKey(sourceName: string, folder: string, key: MessageKey): void {
+  if (key.mailbox !== sourceName || key.folder !== folder) {
+    throw new SourceError(
+      "E_SOURCE_FOREIGN_KEY",
+      `Message key ${key.mailbox}/${key.folder}/${key.uid} does not belong to source ${sourceName}/${folder}`,
+      false,
+    );
+  }
+}
