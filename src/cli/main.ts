@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { AppError } from "../errors.js";
+import { registerCalendarCommands } from "./calendar-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Capabilities register here: registerXCommands(program);
+  registerCalendarCommands(program);
   return program;
 }
 
