@@ -1,0 +1,101 @@
+/**
+ * One pass of the sender loop: claim what is due, send each row, record each outcome.
+ * A failure of one row never stops the others; every outcome is logged as a business event.
+ */
+import { inArray } from "drizzle-orm";
+import type { Clock } from "../clock/clock.js";
+import type { Db } from "../store/database.js";
+import { attachments } from "../store/schema/index.js";
+import { claimDue, recordDelivery, type OutboxRow } from "./queue.js";
+import type { RetryPolicy } from "./retry.js";
+import type { MailSender, OutgoingMail } from "./sender.js";
+
+export interface DeliveryLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeliverOptions {
+  db: Db;
+  sender: MailSender;
+  clock: Clock;
+  logger: DeliveryLogger;
+  batchSize?: number;
+  /** How long a claimed row is ours before another worker may take it over. */
+  leaseMs?: number;
+  retry?: RetryPolicy;
+  random?: () => number;
+  /** Case numbers by case id, for naming .eml files; optional. */
+  caseNumberOf?: (caseId: number) => number | null;
+}
+
+export interface DeliverySummary {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+async function loadAttachments(db: Db, row: OutboxRow): Promise<OutgoingMail["attachments"]> {
+  const stored = row.attachments.filter((a) => a.attachmentId !== undefined).map((a) => a.attachmentId!);
+  const byId = new Map<number, Uint8Array | null>();
+  if (stored.length) {
+    const rows = await db.select({ id: attachments.id, content: attachments.content }).from(attachments).where(inArray(attachments.id, stored));
+    for (const r of rows) byId.set(r.id, r.content);
+  }
+  return row.attachments.flatMap((a) => {
+    const content = a.contentBase64 !== undefined ? Buffer.from(a.contentBase64, "base64") : byId.get(a.attachmentId ?? -1);
+    return content ? [{ filename: a.filename, contentType: a.contentType, content: Buffer.from(content) }] : [];
+  });
+}
+
+export function toOutgoingMail(row: OutboxRow, files: OutgoingMail["attachments"], caseNumber: number | null): OutgoingMail {
+  return {
+    kind: row.kind,
+    caseNumber,
+    from: row.from,
+    to: row.to,
+    cc: row.cc,
+    replyTo: row.replyTo,
+    subject: row.subject,
+    messageId: row.messageId,
+    inReplyTo: row.inReplyTo,
+    references: row.references,
+    headers: row.headers,
+    text: row.text,
+    html: row.html,
+    attachments: files,
+    date: row.createdAt.getTime(),
+  };
+}
+
+export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary> {
+  const { db, sender, clock, logger } = opts;
+  const random = opts.random ?? Math.random;
+  const rows = await claimDue(db, clock.now(), opts.batchSize ?? 50, opts.leaseMs ?? 5 * 60_000);
+  const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  for (const row of rows) {
+    const log = { outboxId: row.id, kind: row.kind, to: row.to, messageId: row.messageId, attempt: row.attempts };
+    try {
+      const caseNumber = row.caseId !== null ? (opts.caseNumberOf?.(row.caseId) ?? null) : null;
+      const result = await sender.send(toOutgoingMail(row, await loadAttachments(db, row), caseNumber));
+      const outcome = await recordDelivery(db, row, result, clock.now(), random(), opts.retry);
+      if (outcome === "sent") {
+        summary.sent++;
+        logger.info(log, "mail sent");
+      } else if (outcome === "retry") {
+        summary.retried++;
+        logger.warn({ ...log, error: result.status !== "sent" ? result.error : undefined }, "mail delivery failed temporarily; will retry");
+      } else {
+        summary.failed++;
+        logger.error({ ...log, error: result.status !== "sent" ? result.error : undefined }, "mail delivery failed permanently");
+      }
+    } catch (error) {
+      // The row stays claimed until its lease runs out, then is retried with the same Message-ID.
+      summary.retried++;
+      logger.error({ ...log, error: (error as Error).message }, "mail delivery errored; the row will be retried after its lease");
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,108 @@
+/**
+ * The outbox table as a queue. Rows are inserted in the same transaction as the change that causes
+ * them; a unique idempotency key makes a second insert a no-op. Senders claim rows with
+ * FOR UPDATE SKIP LOCKED and a lease, so several workers never send the same row and a worker that
+ * dies mid-send leaves the row to be claimed again once the lease expires (same Message-ID).
+ */
+import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
+import type { Db } from "../store/database.js";
+import { outbox, type OutboxAttachment } from "../store/schema/index.js";
+import type { DeliveryResult } from "./sender.js";
+import { retryDelay, shouldGiveUp, type RetryPolicy, DEFAULT_RETRY } from "./retry.js";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export interface NewOutgoing {
+  idempotencyKey: string;
+  kind: string;
+  caseId: number | null;
+  from: string;
+  to: string[];
+  cc?: string[];
+  replyTo?: string | null;
+  subject: string;
+  messageId: string;
+  inReplyTo?: string | null;
+  references?: string[];
+  headers?: Record<string, string>;
+  text: string;
+  html?: string | null;
+  attachments?: OutboxAttachment[];
+}
+
+/** Queues a message; false when a row with the same idempotency key already exists. */
+export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<boolean> {
+  const inserted = await tx
+    .insert(outbox)
+    .values({
+      ...row,
+      cc: row.cc ?? [],
+      references: row.references ?? [],
+      headers: row.headers ?? {},
+      attachments: row.attachments ?? [],
+      nextAttemptAt: new Date(now),
+      createdAt: new Date(now),
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .returning({ id: outbox.id });
+  return inserted.length > 0;
+}
+
+/** Claims up to `limit` rows that are due, or whose previous sender's lease ran out. */
+export async function claimDue(db: Db, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  const at = new Date(now);
+  return db.transaction(async (tx) => {
+    const due = tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        or(
+          and(eq(outbox.state, "queued"), lte(outbox.nextAttemptAt, at)),
+          and(eq(outbox.state, "sending"), lte(outbox.lockedUntil, at)),
+        ),
+      )
+      .orderBy(outbox.nextAttemptAt, outbox.id)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    return tx
+      .update(outbox)
+      .set({ state: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+  });
+}
+
+/** Records the outcome of one delivery attempt of a claimed row. */
+export async function recordDelivery(
+  db: Db,
+  row: OutboxRow,
+  result: DeliveryResult,
+  now: number,
+  random: number,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<"sent" | "retry" | "failed"> {
+  // Only the holder of the claim may record: a row re-claimed after our lease expired is theirs.
+  const mine = and(eq(outbox.id, row.id), eq(outbox.state, "sending"), eq(outbox.attempts, row.attempts));
+  if (result.status === "sent") {
+    await db.update(outbox).set({ state: "sent", sentAt: new Date(now), lockedUntil: null, lastError: null }).where(mine);
+    return "sent";
+  }
+  if (result.status === "permanent" || shouldGiveUp(row.attempts, retry)) {
+    await db.update(outbox).set({ state: "failed", lockedUntil: null, lastError: result.error }).where(mine);
+    return "failed";
+  }
+  const next = new Date(now + retryDelay(row.attempts, random, retry));
+  await db.update(outbox).set({ state: "queued", nextAttemptAt: next, lockedUntil: null, lastError: result.error }).where(mine);
+  return "retry";
+}
+
+/** A bounce names one of our Message-IDs: that row is marked bounced (kept, never resent). */
+export async function markBounced(db: Db, messageIds: string[], detail: string): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  const rows = await db
+    .update(outbox)
+    .set({ state: "bounced", lastError: detail })
+    .where(and(inArray(outbox.messageId, messageIds), eq(outbox.state, "sent")))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
