@@ -1,0 +1,99 @@
+/**
+ * Opens the one database the service uses: a Postgres server through postgres.js when a URL is
+ * given, else an embedded PGlite persisted in a data directory. Everything above this file sees
+ * the same drizzle `Db` type, so repositories and tests run unchanged on both.
+ */
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { AppError } from "../errors.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** A drizzle database or a transaction on it: repositories take this as their first argument. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseOptions {
+  /** postgres:// URL; unset → embedded PGlite. */
+  url?: string;
+  /** PGlite's directory (created if missing); "memory://" keeps it in memory (tests). */
+  dataDir: string;
+  /** postgres.js pool size (default 10). */
+  maxConnections?: number;
+}
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+/** Committed migrations, resolved relative to this file so it works from src/ (tsx) and dist/. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  // Notices ("relation already exists, skipping") are noise on stdout; errors still throw.
+  const client = postgres(url, { max, onnotice: () => {} });
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 1 });
+    throw new AppError("E_DB_CONNECT", `cannot connect to Postgres at ${redactUrl(url)}: ${messageOf(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  let client: PGlite;
+  try {
+    client = inMemory ? await PGlite.create() : await PGlite.create(dataDir);
+  } catch (error) {
+    throw new AppError("E_DB_OPEN", `cannot open the embedded database in ${dataDir}: ${messageOf(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return { db, kind: "pglite", close: () => client.close() };
+}
+
+/** Applies pending committed migrations (drizzle's migrator for the driver in use). */
+export async function migrate(database: Database): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (database.kind === "postgres") {
+    await migratePostgres(database.db as unknown as Parameters<typeof migratePostgres>[0], config);
+  } else {
+    await migratePglite(database.db as unknown as Parameters<typeof migratePglite>[0], config);
+  }
+}
+
+/**
+ * Database options for CLI commands until the config loader (src/config/) provides them:
+ * DATABASE_URL picks Postgres, otherwise PGlite in SUPPORT_INBOX_DATA_DIR or ./data.
+ */
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+  const url = env.DATABASE_URL?.trim();
+  return { url: url ? url : undefined, dataDir: env.SUPPORT_INBOX_DATA_DIR?.trim() || "./data" };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

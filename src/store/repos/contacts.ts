@@ -1,0 +1,99 @@
+/**
+ * Customer contacts. Emails are lowercased on the way in, so every lookup is an exact match on the
+ * unique index; DTCs (designated technical contacts) are the contacts with `dtc` set.
+ */
+import { and, asc, eq, ne } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import type { Db } from "../database.js";
+import { isUniqueViolation } from "../errors.js";
+import { contacts } from "../schema/index.js";
+
+export type Contact = typeof contacts.$inferSelect;
+export interface ContactInput {
+  email: string;
+  name: string;
+  organizationId: number;
+  dtc?: boolean;
+  active?: boolean;
+  timeZone?: string | null;
+}
+export type UpsertOutcome = "created" | "updated" | "unchanged";
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export async function createContact(db: Db, input: ContactInput): Promise<Contact> {
+  try {
+    const [row] = await db
+      .insert(contacts)
+      .values({ ...input, email: normalizeEmail(input.email) })
+      .returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a contact with email ${normalizeEmail(input.email)} already exists`);
+    throw error;
+  }
+}
+
+/** Inserts or brings an existing contact (same email) up to date; says which happened. */
+export async function upsertContact(db: Db, input: ContactInput): Promise<{ contact: Contact; outcome: UpsertOutcome }> {
+  const email = normalizeEmail(input.email);
+  const existing = await getContactByEmail(db, email);
+  if (!existing) return { contact: await createContact(db, input), outcome: "created" };
+  const wanted = {
+    name: input.name,
+    organizationId: input.organizationId,
+    dtc: input.dtc ?? existing.dtc,
+    active: input.active ?? existing.active,
+    timeZone: input.timeZone === undefined ? existing.timeZone : input.timeZone,
+  };
+  const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => wanted[k] === existing[k]);
+  if (same) return { contact: existing, outcome: "unchanged" };
+  const [row] = await db.update(contacts).set(wanted).where(eq(contacts.id, existing.id)).returning();
+  return { contact: row!, outcome: "updated" };
+}
+
+export async function getContactByEmail(db: Db, email: string): Promise<Contact | undefined> {
+  const [row] = await db.select().from(contacts).where(eq(contacts.email, normalizeEmail(email)));
+  return row;
+}
+
+/** The sender check: an active contact with exactly this address (case-insensitive). */
+export async function findActiveContactByEmail(db: Db, email: string): Promise<Contact | undefined> {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.email, normalizeEmail(email)), eq(contacts.active, true)));
+  return row;
+}
+
+export async function listContacts(db: Db, filter: { organizationId?: number } = {}): Promise<Contact[]> {
+  const where = filter.organizationId === undefined ? undefined : eq(contacts.organizationId, filter.organizationId);
+  return db.select().from(contacts).where(where).orderBy(asc(contacts.email));
+}
+
+/** Deactivated contacts can no longer open cases; their history stays. */
+export async function deactivateContact(db: Db, email: string): Promise<Contact> {
+  const [row] = await db
+    .update(contacts)
+    .set({ active: false })
+    .where(eq(contacts.email, normalizeEmail(email)))
+    .returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no contact with email ${normalizeEmail(email)}`);
+  return row;
+}
+
+/** Active DTCs of an organization other than the given contact (acknowledgment Cc list). */
+export async function otherDtcs(db: Db, organizationId: number, exceptContactId: number): Promise<Contact[]> {
+  return db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.organizationId, organizationId),
+        eq(contacts.dtc, true),
+        eq(contacts.active, true),
+        ne(contacts.id, exceptContactId),
+      ),
+    )
+    .orderBy(asc(contacts.email));
+}

@@ -1,0 +1,78 @@
+/**
+ * Stored mail and attachments. Inserts never fail on a duplicate: a message whose Message-ID or
+ * source key (mailbox, UIDVALIDITY, UID) is already stored is reported as not inserted, which is
+ * how a re-delivered or double-addressed message is recognised.
+ */
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import type { Db } from "../database.js";
+import { attachments, messages, outbox } from "../schema/index.js";
+
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = Omit<typeof messages.$inferInsert, "id">;
+export type Attachment = typeof attachments.$inferSelect;
+export type NewAttachment = Omit<typeof attachments.$inferInsert, "id">;
+export interface SourceKey {
+  mailbox: string;
+  uidValidity: number;
+  uid: number;
+}
+
+export async function insertMessage(db: Db, input: NewMessage): Promise<Message | undefined> {
+  const [row] = await db.insert(messages).values(input).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function messageExistsBySource(db: Db, key: SourceKey): Promise<boolean> {
+  const rows = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(eq(messages.mailbox, key.mailbox), eq(messages.sourceUidValidity, key.uidValidity), eq(messages.sourceUid, key.uid)),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function getMessageByMessageId(db: Db, messageId: string): Promise<Message | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.messageId, messageId));
+  return row;
+}
+
+export const messageExistsByMessageId = async (db: Db, messageId: string): Promise<boolean> =>
+  (await getMessageByMessageId(db, messageId)) !== undefined;
+
+/**
+ * The case a reply belongs to, from its In-Reply-To and References: any stored message of a case,
+ * or any mail we queued for one (our acknowledgment may be what the customer answers).
+ */
+export async function findCaseIdByMessageIds(db: Db, messageIds: string[]): Promise<number | undefined> {
+  const ids = [...new Set(messageIds.filter((id) => id.length > 0))];
+  if (ids.length === 0) return undefined;
+  const [stored] = await db
+    .select({ caseId: messages.caseId })
+    .from(messages)
+    .where(and(inArray(messages.messageId, ids), isNotNull(messages.caseId)))
+    .orderBy(desc(messages.receivedAt))
+    .limit(1);
+  if (stored?.caseId != null) return stored.caseId;
+  const [sent] = await db
+    .select({ caseId: outbox.caseId })
+    .from(outbox)
+    .where(and(inArray(outbox.messageId, ids), isNotNull(outbox.caseId)))
+    .orderBy(desc(outbox.createdAt))
+    .limit(1);
+  return sent?.caseId ?? undefined;
+}
+
+export async function listMessagesForCase(db: Db, caseId: number): Promise<Message[]> {
+  return db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.receivedAt), asc(messages.id));
+}
+
+export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<Attachment[]> {
+  if (rows.length === 0) return [];
+  return db.insert(attachments).values(rows).returning();
+}
+
+export async function listAttachments(db: Db, messageId: number): Promise<Attachment[]> {
+  return db.select().from(attachments).where(eq(attachments.messageId, messageId)).orderBy(asc(attachments.id));
+}

@@ -1,0 +1,59 @@
+/** Customer organizations: created by the CLI, read by the inbound pipeline and the SLA engine. */
+import { asc, eq, sql } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import type { Db } from "../database.js";
+import { isUniqueViolation } from "../errors.js";
+import { organizations } from "../schema/index.js";
+
+export type Organization = typeof organizations.$inferSelect;
+export type NewOrganization = Omit<typeof organizations.$inferInsert, "id" | "createdAt">;
+
+export async function createOrganization(db: Db, input: NewOrganization): Promise<Organization> {
+  const values = { ...input, domains: (input.domains ?? []).map((d) => d.trim().toLowerCase()) };
+  try {
+    const [row] = await db.insert(organizations).values(values).returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `organization "${input.name}" already exists`);
+    throw error;
+  }
+}
+
+export async function getOrganization(db: Db, id: number): Promise<Organization | undefined> {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
+  return row;
+}
+
+export async function getOrganizationByName(db: Db, name: string): Promise<Organization | undefined> {
+  const [row] = await db.select().from(organizations).where(eq(organizations.name, name));
+  return row;
+}
+
+/** Like getOrganizationByName, but an unknown name is a user error naming the organization. */
+export async function requireOrganizationByName(db: Db, name: string): Promise<Organization> {
+  const org = await getOrganizationByName(db, name);
+  if (!org) throw new AppError("E_NOT_FOUND", `unknown organization "${name}" (see: support-inbox org list)`);
+  return org;
+}
+
+export async function listOrganizations(db: Db): Promise<Organization[]> {
+  return db.select().from(organizations).orderBy(asc(organizations.name));
+}
+
+/** The organization owning a mail domain, to tell a non-DTC colleague from a stranger. */
+export async function findOrganizationByDomain(db: Db, domain: string): Promise<Organization | undefined> {
+  const d = domain.trim().toLowerCase();
+  const [row] = await db
+    .select()
+    .from(organizations)
+    .where(sql`${organizations.domains} @> array[${d}]::text[]`)
+    .orderBy(asc(organizations.id))
+    .limit(1);
+  return row;
+}
+
+export async function updateEntitlements(db: Db, id: number, entitlements: string[]): Promise<Organization> {
+  const [row] = await db.update(organizations).set({ entitlements }).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}

@@ -1,0 +1,55 @@
+/** Our own people: engineers answer cases, managers get digests and breach alerts, executives escalations. */
+import { and, asc, eq } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import type { Db } from "../database.js";
+import { isUniqueViolation } from "../errors.js";
+import { STAFF_ROLES, staff, type StaffRole } from "../schema/index.js";
+import { normalizeEmail } from "./contacts.js";
+
+export type Staff = typeof staff.$inferSelect;
+export interface StaffInput {
+  email: string;
+  name: string;
+  role: StaffRole;
+  timeZone?: string | null;
+}
+
+export function parseStaffRole(value: string): StaffRole {
+  if ((STAFF_ROLES as readonly string[]).includes(value)) return value as StaffRole;
+  throw new AppError("E_INVALID", `unknown staff role "${value}": use one of ${STAFF_ROLES.join(", ")}`);
+}
+
+export async function createStaff(db: Db, input: StaffInput): Promise<Staff> {
+  const role = parseStaffRole(input.role);
+  try {
+    const [row] = await db
+      .insert(staff)
+      .values({ ...input, role, email: normalizeEmail(input.email) })
+      .returning();
+    return row!;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a staff member with email ${normalizeEmail(input.email)} already exists`);
+    throw error;
+  }
+}
+
+export async function listStaff(db: Db, filter: { role?: StaffRole; activeOnly?: boolean } = {}): Promise<Staff[]> {
+  const conditions = [
+    filter.role ? eq(staff.role, filter.role) : undefined,
+    filter.activeOnly ? eq(staff.active, true) : undefined,
+  ];
+  return db.select().from(staff).where(and(...conditions)).orderBy(asc(staff.email));
+}
+
+export async function getStaffByEmail(db: Db, email: string): Promise<Staff | undefined> {
+  const [row] = await db.select().from(staff).where(eq(staff.email, normalizeEmail(email)));
+  return row;
+}
+
+export async function getStaff(db: Db, id: number): Promise<Staff | undefined> {
+  const [row] = await db.select().from(staff).where(eq(staff.id, id));
+  return row;
+}
+
+/** Active managers: digest recipients and breach-alert audience. */
+export const listManagers = (db: Db): Promise<Staff[]> => listStaff(db, { role: "manager", activeOnly: true });
