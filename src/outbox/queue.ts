@@ -6,11 +6,12 @@
  */
 import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../store/database.js";
+import { insertOutbox, type OutboxRow } from "../store/repos/outbox.js";
 import { outbox, type OutboxAttachment } from "../store/schema/index.js";
 import type { DeliveryResult } from "./sender.js";
 import { retryDelay, shouldGiveUp, type RetryPolicy, DEFAULT_RETRY } from "./retry.js";
 
-export type OutboxRow = typeof outbox.$inferSelect;
+export type { OutboxRow };
 
 export interface NewOutgoing {
   idempotencyKey: string;
@@ -32,20 +33,16 @@ export interface NewOutgoing {
 
 /** Queues a message; false when a row with the same idempotency key already exists. */
 export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<boolean> {
-  const inserted = await tx
-    .insert(outbox)
-    .values({
-      ...row,
-      cc: row.cc ?? [],
-      references: row.references ?? [],
-      headers: row.headers ?? {},
-      attachments: row.attachments ?? [],
-      nextAttemptAt: new Date(now),
-      createdAt: new Date(now),
-    })
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
-  return inserted.length > 0;
+  const { inserted } = await insertOutbox(tx, {
+    ...row,
+    cc: row.cc ?? [],
+    references: row.references ?? [],
+    headers: row.headers ?? {},
+    attachments: row.attachments ?? [],
+    nextAttemptAt: new Date(now),
+    createdAt: new Date(now),
+  });
+  return inserted;
 }
 
 /** Claims up to `limit` rows that are due, or whose previous sender's lease ran out. */
