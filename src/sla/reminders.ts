@@ -25,9 +25,18 @@ export function remindersFor(policy: Policy, severity: string, m: EvaluatedMetri
   if (thresholds.length === 0) return [];
   const pauses = clipPauses(run.pauses, run.start, now);
   const fullMs = targetMs(cal, run.start, target.duration);
-  return thresholds.map((t) => {
-    const at =
-      t.at === 1 ? status.dueAt : dueAfter(cal, run.start, { unit: "minutes", amount: (t.at * fullMs) / 60_000 }, pauses);
-    return { metric: run.metric, cycle: run.cycle, threshold: t.at, at, notify: t.notify, key: reminderKey(run.metric, run.cycle, t.at) };
-  });
+  // Several entries may share a threshold (Konneqt: managers and, for workaround/resolution, executives at
+  // the breach): one reminder per threshold, notifying everyone listed, keeps the key unique.
+  const byKey = new Map<string, ReminderOwed>();
+  for (const t of thresholds) {
+    const key = reminderKey(run.metric, run.cycle, t.at);
+    const known = byKey.get(key);
+    if (known) {
+      known.notify = [...new Set([...known.notify, ...t.notify])];
+      continue;
+    }
+    const at = t.at === 1 ? status.dueAt : dueAfter(cal, run.start, { unit: "minutes", amount: (t.at * fullMs) / 60_000 }, pauses);
+    byKey.set(key, { metric: run.metric, cycle: run.cycle, threshold: t.at, at, notify: [...t.notify], key });
+  }
+  return [...byKey.values()];
 }
