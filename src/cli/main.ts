@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { AppError } from "../errors.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
+import { registerPolicyCommands } from "./policy-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   // Capabilities register here: registerXCommands(program);
   registerCalendarCommands(program);
+  registerPolicyCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * downgrade chains that must end. Pure: returns the issues, the caller throws.
  */
 import { DateTime, Info } from "luxon";
+import { HOLIDAY_SETS } from "../calendar/holidays.js";
 import type { OpenInterval, Weekday } from "../calendar/types.js";
 import type { Condition, Policy, ServiceLevel, TargetSet } from "./types.js";
 import type { RawPolicy } from "./schema.js";
@@ -11,7 +12,8 @@ import { aliasKeys } from "./select.js";
 
 export type Issue = { path: string; message: string };
 
-export const KNOWN_HOLIDAY_SETS = ["us-federal-reserve", "us-federal"] as const;
+/** The holiday sets the calendar can compute (src/calendar/holidays.ts is the one list). */
+export const KNOWN_HOLIDAY_SETS: readonly string[] = HOLIDAY_SETS;
 const DAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 export function toPolicy(raw: RawPolicy): Policy {
@@ -55,7 +57,7 @@ function checkCalendar(p: Policy): Issue[] {
     issues.push({ path: "calendar.zone", message: `unknown time zone "${zone}": use an IANA zone ("America/New_York") or a fixed offset ("UTC-3", "UTC+5:30")` });
   }
   holidays.forEach((h, i) => {
-    if (!(KNOWN_HOLIDAY_SETS as readonly string[]).includes(h)) {
+    if (!KNOWN_HOLIDAY_SETS.includes(h)) {
       issues.push({ path: `calendar.holidays[${i}]`, message: `unknown holiday set "${h}": known sets are ${KNOWN_HOLIDAY_SETS.join(", ")}` });
     }
   });
