@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError } from "commander";
 import { AppError } from "../errors.js";
+import { registerStartCommands } from "./start-commands.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
+import { registerSlaCommands } from "./sla-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -14,8 +16,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Capabilities register here: registerXCommands(program);
+  registerStartCommands(program);
   registerCalendarCommands(program);
   registerPolicyCommands(program);
+  registerSlaCommands(program);
   return program;
 }
 

@@ -12,7 +12,8 @@ const int = () => z.preprocess((v) => (typeof v === "string" && /^\s*-?\d+\s*$/.
 const bool = () => z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
 const port = () => int().pipe(z.number().min(1).max(65535));
 const nonEmpty = () => z.string().trim().min(1, "must not be empty");
-const email = () => z.email("expected an email address like support@example.com");
+// Deliberately loose (one @, no spaces): support@localhost must pass, and the mail server is the real judge.
+const email = () => z.string().trim().regex(/^[^\s@<>]+@[^\s@<>]+$/, "expected an email address like support@example.com");
 const zone = () => z.string().refine((v) => IANAZone.isValidZone(v), { message: "unknown IANA time zone (e.g. Europe/Berlin)" });
 
 export const MB = 1024 * 1024;

@@ -1,0 +1,82 @@
+/**
+ * `support-inbox start`: loads the config, says what runs on embedded defaults, applies pending
+ * migrations and runs the worker loop until SIGINT/SIGTERM (or one tick with --once).
+ */
+import type { Command } from "commander";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { createContext, type AppContext } from "../context.js";
+import { createLogger, redactUrlCredentials, type Logger } from "../log/logger.js";
+import { installShutdownHandlers } from "../worker/lifecycle.js";
+import { runWorker, type Job, type Service } from "../worker/run.js";
+
+export function registerStartCommands(program: Command): void {
+  program
+    .command("start")
+    .description("run the worker: read the mailboxes, tick the SLA scheduler, deliver the outbox (stop with Ctrl-C)")
+    .option("--once", "run a single tick and exit (for cron and tests)")
+    .action(async (opts: { once?: boolean }, command: Command) => {
+      const { config } = command.optsWithGlobals<{ config?: string }>();
+      await startWorker({ configPath: config, once: opts.once === true });
+    });
+}
+
+/**
+ * What the worker does each tick. The pipeline capabilities add theirs here: inbound mailboxes
+ * (src/mail), the SLA scheduler (src/worker), the outbox sender (src/outbox).
+ */
+export function workerJobs(ctx: AppContext): { jobs: Job[]; services: Service[] } {
+  void ctx;
+  return { jobs: [], services: [] };
+}
+
+export async function startWorker(options: { configPath?: string; once: boolean }): Promise<void> {
+  const loaded = loadConfig({ path: options.configPath, env: process.env });
+  const logger = createLogger(loaded.config);
+  describeSetup(loaded, logger);
+
+  const ctx = await createContext(loaded.config, { logger, migrate: true, configFile: loaded.file });
+  const controller = new AbortController();
+  const removeHandlers = installShutdownHandlers({
+    controller,
+    logger,
+    // The CLI shell is the one place allowed to end the process, and only when a stop hangs.
+    forceExit: (code) => process.exit(code),
+  });
+  try {
+    logger.info({ database: ctx.database.kind }, "database ready, migrations applied");
+    const { jobs, services } = workerJobs(ctx);
+    await runWorker({
+      clock: ctx.clock,
+      logger: logger.child({ subsystem: "worker" }),
+      signal: controller.signal,
+      jobs,
+      services,
+      tickMs: loaded.config.scheduler.tickSeconds * 1000,
+      once: options.once,
+    });
+  } finally {
+    removeHandlers();
+    await ctx.close();
+    logger.info("stopped");
+  }
+}
+
+/** One line per part, so an operator sees at a glance what is real and what is the embedded default. */
+function describeSetup({ config, file, embedded }: LoadedConfig, logger: Logger): void {
+  if (file) logger.info({ file }, `config loaded from ${file}`);
+  else logger.info("no config file (./support-inbox.yaml, --config or SUPPORT_INBOX_CONFIG): running on embedded defaults");
+
+  if (embedded.database) logger.info({ embedded: true, dataDir: config.database.dataDir }, `embedded PGlite database in ${config.database.dataDir}`);
+  else logger.info({ database: redactUrlCredentials(config.database.url ?? "") }, "Postgres database from database.url / DATABASE_URL");
+
+  for (const m of config.mailboxes) {
+    if (m.kind === "maildir") {
+      logger.info({ mailbox: m.name, address: m.address, embedded: embedded.mailbox }, `Maildir mailbox at ${m.maildir.path} (deliver mail into new/)`);
+    } else {
+      logger.info({ mailbox: m.name, address: m.address, host: m.imap.host, folder: m.imap.folder }, `IMAP mailbox ${m.name} at ${m.imap.host}:${m.imap.port}`);
+    }
+  }
+
+  if (config.smtp) logger.info({ host: config.smtp.host, port: config.smtp.port }, `outgoing mail sent through SMTP ${config.smtp.host}:${config.smtp.port}`);
+  else logger.info({ embedded: true, outboxDir: config.outboxDir }, `outgoing mail written as .eml files into ${config.outboxDir}`);
+}
