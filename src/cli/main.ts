@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { AppError } from "../errors.js";
 import { registerStartCommands } from "./start-commands.js";
+import { registerStartCommands } from "./start-commands.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Capabilities register here: registerXCommands(program);
+  registerStartCommands(program);
   registerStartCommands(program);
   registerCalendarCommands(program);
   registerPolicyCommands(program);
