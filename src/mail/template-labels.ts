@@ -69,8 +69,8 @@ export const FIELD_ALIASES: Record<FieldName, readonly string[]> = {
   severity: ["severity", "severity level", "sev", "issue severity"],
   priority: ["priority", "priority level", "initial priority", "initial priority level", "incident priority"],
   environment: ["environment", "deployment environment", "env", "environment type", "affected environment"],
-  product: ["product", "product name", "affected product"],
-  version: ["vantiq version", "version", "product version", "product and version", "product & version", "software version", "release", "server version"],
+  product: ["product", "product name", "affected product", "product and version", "product & version", "product/version"],
+  version: ["vantiq version", "version", "product version", "software version", "release", "server version"],
   deployment: [
     "deployment",
     "deployment type",

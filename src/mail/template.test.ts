@@ -35,12 +35,13 @@ describe("readTemplate", () => {
       version: "1.38.4",
       deployment: "private cloud",
       clientApp: "Java SDK 1.5.2",
+      clientVersion: "1.5.2",
       namespaces: "acme_prod, acme_shared",
       stepsToReproduce: '1. Deploy the project "Tracking"\n2. Publish an event to /topics/track\n3. The rule never fires',
       exports: "attached tracking.zip",
     });
     expect(found[0]).toBe("name");
-    expect(found).toHaveLength(11);
+    expect(found).toHaveLength(12);
   });
 
   it.each([
@@ -84,7 +85,7 @@ describe("readTemplate", () => {
     ["Email: Bob <bob@acme.example>", "email", "bob@acme.example"],
     ["Email: bob@acme.example [mailto:bob@acme.example]", "email", "bob@acme.example"],
     ["Namespace(s): ns1", "namespaces", "ns1"],
-    ["Client application (SDK, CLI, or mobile app): vantiq CLI 1.2", "clientApp", "vantiq CLI 1.2"],
+    ["Client application (SDK, CLI, or mobile app): vantiq CLI", "clientApp", "vantiq CLI"],
     ["SDK version: 1.5.2", "clientVersion", "1.5.2"],
     ["Deployment: edge node", "deployment", "edge node"],
     ["Company name: Acme", "company", "Acme"],
@@ -172,5 +173,17 @@ describe("normaliseEnvironment", () => {
     ["", null, null],
   ])("%j → %s / %s", (value, environment, deployment) => {
     expect(normaliseEnvironment(value)).toEqual({ environment, deployment });
+  });
+});
+
+describe("readTemplate derived versions", () => {
+  it("takes the version out of 'product and version' and the client application line", () => {
+    const { fields, found } = readTemplate("Product and version: Konneqt Gateway v3.2.1\nClient application: Java SDK 1.5.2");
+    expect(fields).toEqual({ product: "Konneqt Gateway v3.2.1", version: "3.2.1", clientApp: "Java SDK 1.5.2", clientVersion: "1.5.2" });
+    expect(found).toEqual(["product", "clientApp", "version", "clientVersion"]);
+  });
+
+  it("keeps an explicit version over the derived one", () => {
+    expect(readTemplate("Product: Gateway 3.2\nVersion: 3.3").fields.version).toBe("3.3");
   });
 });

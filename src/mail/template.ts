@@ -63,8 +63,26 @@ export function readTemplate(text: string): TemplateFields {
     }
     i = next;
   }
+  deriveVersions(fields, found);
   return { fields, found };
 }
+
+/** "Product and version: Konneqt Gateway 3.2" and "Client: Java SDK 1.5.2" also answer the version fields. */
+function deriveVersions(fields: Partial<Record<FieldName, string>>, found: FieldName[]): void {
+  const pairs: Array<[FieldName, FieldName]> = [
+    ["product", "version"],
+    ["clientApp", "clientVersion"],
+  ];
+  for (const [from, to] of pairs) {
+    const version = fields[from] !== undefined && fields[to] === undefined ? VERSION.exec(fields[from]!)?.[1] : undefined;
+    if (version) {
+      fields[to] = version;
+      found.push(to);
+    }
+  }
+}
+
+const VERSION = /\bv?(\d+(?:\.\d+)+(?:[-+.][0-9a-z]+)*)\b/i;
 
 /** Splits a line into a known label and its (possibly empty) value, or null for prose. */
 export function matchLabel(rawLine: string): LabelLine | null {
