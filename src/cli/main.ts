@@ -5,10 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { AppError } from "../errors.js";
 import { registerStartCommands } from "./start-commands.js";
-import { registerStartCommands } from "./start-commands.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
-import { registerSlaCommands } from "./sla-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -18,10 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   // Capabilities register here: registerXCommands(program);
   registerStartCommands(program);
-  registerStartCommands(program);
   registerCalendarCommands(program);
   registerPolicyCommands(program);
-  registerSlaCommands(program);
   return program;
 }
 
