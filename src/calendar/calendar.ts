@@ -111,6 +111,11 @@ class TableCalendar implements BusinessCalendar {
     return this.odometer(t, b) - this.odometer(t, a);
   }
 
+  /**
+   * Business days: when every open weekday has the same nominal length L (all seed calendars),
+   * N days is N×L of open time from the clock start, so days and minutes compose exactly. Otherwise
+   * N days lands at the same offset into the Nth following open day, clamped to its close (dayTarget).
+   */
   add(start: Instant, duration: BusinessDuration): Instant {
     checkInstant(start, "start");
     const wantDays = duration.unit === "days";
