@@ -1,0 +1,54 @@
+/**
+ * Load → decide → apply for one case's SLA: load its trail, let the pure engine evaluate it,
+ * store the evaluation and the scheduler's index (nextActionAt). Used after every change to a case.
+ */
+import { inArray, asc } from "drizzle-orm";
+import { AppError } from "../errors.js";
+import type { Policy } from "../policy/types.js";
+import { calendarsForPolicy } from "../sla/calendars.js";
+import { evaluateCase } from "../sla/engine.js";
+import type { SlaEvaluation } from "../sla/types.js";
+import type { Db } from "../store/database.js";
+import type { Case } from "../store/repos/cases.js";
+import { caseEvents } from "../store/schema/index.js";
+import { timelineFromEvents, type StoredEvent } from "../cases/timeline.js";
+
+export interface SlaFacts {
+  entitlements: string[];
+  /** The customer's zone (requester's, else organization's), for calendars that follow it. */
+  customerZone: string | null;
+}
+
+export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId" | "number">): Policy {
+  const policy = policies.get(c.policyId);
+  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `case #${c.number} uses policy "${c.policyId}", which is not loaded`);
+  return policy;
+}
+
+/** Event trails of several cases in one query, oldest first per case. */
+export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number, StoredEvent[]>> {
+  const trails = new Map<number, StoredEvent[]>(caseIds.map((id) => [id, []]));
+  if (caseIds.length === 0) return trails;
+  const rows = await db
+    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: caseEvents.at, data: caseEvents.data })
+    .from(caseEvents)
+    .where(inArray(caseEvents.caseId, caseIds))
+    .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
+  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at.getTime(), data: r.data });
+  return trails;
+}
+
+export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[], now: number): SlaEvaluation {
+  return evaluateCase({
+    policy,
+    calendarFor: calendarsForPolicy(policy, facts.customerZone),
+    timeline: timelineFromEvents(trail),
+    context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent },
+    now,
+  });
+}
+
+/** What we keep of an evaluation on the case row: for display and the digest, never the source of truth. */
+export function slaSnapshot(evaluation: SlaEvaluation, now: number) {
+  return { evaluatedAt: now, metrics: evaluation.metrics, next: evaluation.next };
+}

@@ -1,0 +1,190 @@
+/**
+ * The scheduler tick: cases whose nextActionAt has passed (an index makes this proportional to what is
+ * due), evaluated by the SLA engine; each reminder or breach alert owed is rendered and queued in the
+ * same transaction that records it as sent and stores the case's next action time. Cases are locked
+ * with SKIP LOCKED, so several workers tick safely at once.
+ */
+import { inArray } from "drizzle-orm";
+import type { Clock } from "../clock/clock.js";
+import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox/headers.js";
+import { enqueue } from "../outbox/queue.js";
+import type { Policy } from "../policy/types.js";
+import type { MetricStatus, ReminderOwed } from "../sla/types.js";
+import type { Db } from "../store/database.js";
+import { lockDueCases, type Case } from "../store/repos/cases.js";
+import { appendEvent } from "../store/repos/events.js";
+import { listStaff } from "../store/repos/staff.js";
+import { cases, contacts, organizations } from "../store/schema/index.js";
+import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
+import type { Desk } from "./desk.js";
+import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
+import { recipientsFor, type StaffMember } from "./recipients.js";
+import { eq } from "drizzle-orm";
+
+export interface TickLogger {
+  info(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface TickSummary {
+  cases: number;
+  queued: number;
+  failed: number;
+}
+
+/** When a case's evaluation fails, look again later rather than spin on it every tick. */
+const RETRY_FAILED_CASE_MS = 5 * 60_000;
+
+const ESCALATION =
+  "The policy escalates this to the executive team: a war team of support engineers, executives and the " +
+  "subscriber's representatives sets the response plan and the status update frequency.";
+
+interface CaseFacts {
+  org: { name: string; entitlements: string[]; timeZone: string | null };
+  requester: { name: string; email: string; timeZone: string | null };
+}
+
+async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
+  const orgIds = [...new Set(due.map((c) => c.organizationId))];
+  const contactIds = [...new Set(due.map((c) => c.requesterId))];
+  const [orgs, people] = await Promise.all([
+    orgIds.length ? db.select().from(organizations).where(inArray(organizations.id, orgIds)) : [],
+    contactIds.length ? db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [],
+  ]);
+  const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const facts = new Map<number, CaseFacts>();
+  for (const c of due) {
+    const o = orgById.get(c.organizationId);
+    const p = personById.get(c.requesterId);
+    facts.set(c.id, {
+      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null },
+      requester: { name: p?.name ?? "?", email: p?.email ?? "?", timeZone: p?.timeZone ?? null },
+    });
+  }
+  return facts;
+}
+
+export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; logger: TickLogger; limit?: number }): Promise<TickSummary> {
+  const { db, desk, clock, logger } = opts;
+  const now = clock.now();
+  return db.transaction(async (tx) => {
+    const due = await lockDueCases(tx, new Date(now), opts.limit ?? 1000);
+    const summary: TickSummary = { cases: due.length, queued: 0, failed: 0 };
+    if (due.length === 0) return summary;
+    const [trails, facts, staff] = await Promise.all([
+      loadTrails(tx, due.map((c) => c.id)),
+      loadFacts(tx, due),
+      listStaff(tx, { activeOnly: true }),
+    ]);
+    for (const c of due) {
+      try {
+        // A savepoint per case: one case that fails to evaluate does not undo the others' reminders.
+        summary.queued += await tx.transaction((sp) =>
+          actOnCase(sp, desk, c, trails.get(c.id) ?? [], facts.get(c.id)!, staff, now, logger),
+        );
+      } catch (error) {
+        summary.failed++;
+        logger.error({ case: c.number, error: (error as Error).message }, "SLA evaluation failed; will look again later");
+        await tx.update(cases).set({ nextActionAt: new Date(now + RETRY_FAILED_CASE_MS) }).where(eq(cases.id, c.id));
+      }
+    }
+    return summary;
+  });
+}
+
+async function actOnCase(
+  tx: Db,
+  desk: Desk,
+  c: Case,
+  trail: Parameters<typeof evaluateTrail>[1],
+  facts: CaseFacts,
+  staff: StaffMember[],
+  now: number,
+  logger: TickLogger,
+): Promise<number> {
+  const policy = policyOf(desk.policies, c);
+  const customerZone = facts.requester.timeZone ?? facts.org.timeZone;
+  const evaluation = evaluateTrail(policy, trail, { entitlements: facts.org.entitlements, customerZone }, c.remindersSent, now);
+  let queued = 0;
+  for (const reminder of evaluation.due) {
+    const status = evaluation.metrics.find((m) => m.metric === reminder.metric && m.cycle === reminder.cycle);
+    if (!status) continue;
+    const to = recipientsFor(reminder.notify, c.assigneeId, staff);
+    if (to.length && (await queueReminder(tx, desk, policy, c, facts, reminder, status, to, now))) queued++;
+    await appendEvent(tx, {
+      caseId: c.id,
+      at: new Date(now),
+      actor: "system",
+      kind: "reminder-queued",
+      data: { key: reminder.key, metric: reminder.metric, threshold: reminder.threshold, to: to.map((s) => s.email) },
+    });
+    logger.info(
+      { case: c.number, metric: reminder.metric, threshold: reminder.threshold, to: to.map((s) => s.email) },
+      reminder.threshold >= 1 ? "SLA breached" : "reminder queued",
+    );
+  }
+  await tx
+    .update(cases)
+    .set({
+      remindersSent: [...c.remindersSent, ...evaluation.due.map((r) => r.key)],
+      slaState: slaSnapshot(evaluation, now),
+      nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
+      updatedAt: new Date(now),
+    })
+    .where(eq(cases.id, c.id));
+  return queued;
+}
+
+async function queueReminder(
+  tx: Db,
+  desk: Desk,
+  policy: Policy,
+  c: Case,
+  facts: CaseFacts,
+  reminder: ReminderOwed,
+  status: MetricStatus,
+  to: StaffMember[],
+  now: number,
+): Promise<boolean> {
+  const breach = reminder.threshold >= 1;
+  const kind = breach ? "breach-alert" : "reminder";
+  const key = `case:${c.number}:${kind}:${reminder.key}`;
+  const zone = to[0]?.timeZone ?? desk.timeZone;
+  const severity = policy.severities.find((s) => s.id === c.severity)?.name ?? c.severity;
+  const body = desk.templates.render(kind, {
+    caseNumber: c.number,
+    caseToken: caseToken(desk.caseTokenFormat, c.number),
+    organization: facts.org.name,
+    severity,
+    subject: c.subject,
+    requester: `${facts.requester.name} <${facts.requester.email}>`,
+    assignee: to.length === 1 && c.assigneeId === to[0]!.id ? to[0]!.email : null,
+    metric: METRIC_LABELS[status.metric],
+    target: status.targetText,
+    due: formatDue(status.dueAt, zone),
+    percent: Math.round(reminder.threshold * 100),
+    remaining: formatSpan(status.remainingMs),
+    late: formatSpan(Math.min(0, status.remainingMs)),
+    escalation: breach && reminder.notify.includes("executives") ? ESCALATION : null,
+    supportAddress: desk.fromAddress,
+  });
+  const label = breach ? `SLA breach: ${METRIC_LABELS[status.metric]}` : `Reminder: ${METRIC_LABELS[status.metric]} due ${formatDue(status.dueAt, zone)}`;
+  return enqueue(
+    tx,
+    {
+      idempotencyKey: key,
+      kind,
+      caseId: c.id,
+      from: desk.fromAddress,
+      to: to.map((s) => s.email),
+      replyTo: desk.fromAddress,
+      subject: caseSubject(desk.caseTokenFormat, c.number, `${label} — ${c.subject}`).replace(/^Re: /, ""),
+      messageId: messageIdFor(key, desk.supportDomain),
+      headers: { ...standardHeaders(kind, desk.fromAddress) },
+      text: body.text,
+      html: body.html,
+    },
+    now,
+  );
+}
