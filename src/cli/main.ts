@@ -7,6 +7,7 @@ import { AppError } from "../errors.js";
 import { registerStartCommands } from "./start-commands.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
+import { registerSlaCommands } from "./sla-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerStartCommands(program);
   registerCalendarCommands(program);
   registerPolicyCommands(program);
+  registerSlaCommands(program);
   return program;
 }
 

@@ -1,0 +1,131 @@
+/**
+ * `support-inbox sla due …`: every due time of a case opened at an instant, under a bundled policy.
+ * `support-inbox calendar open …`: is the policy's desk open at an instant, and when it next opens.
+ * Instants are ISO 8601; without an offset they are read in --tz (or the policy's zone).
+ */
+import type { Command } from "commander";
+import { formatInstant, parseInstant } from "../calendar/format.js";
+import { parseZone } from "../calendar/spec.js";
+import { AppError } from "../errors.js";
+import { loadBundledPolicies } from "../policy/load.js";
+import type { Policy } from "../policy/types.js";
+import { calendarsForPolicy, effectiveZone } from "../sla/calendars.js";
+import { dueReport, ENVIRONMENTS, type DueReport } from "../sla/due-report.js";
+import { calendarCommand } from "./calendar-commands.js";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function findPolicy(id: string): Policy {
+  const all = loadBundledPolicies();
+  const policy = all.get(id);
+  if (!policy) throw new AppError("E_UNKNOWN_POLICY", `no policy "${id}"; known policies: ${[...all.keys()].join(", ")}`);
+  return policy;
+}
+
+function checkZone(tz: string | undefined): string | undefined {
+  if (tz !== undefined && !parseZone(tz)) {
+    throw new AppError("E_USAGE", `--tz "${tz}" is neither an IANA zone (America/New_York) nor a fixed offset (UTC-3)`);
+  }
+  return tz;
+}
+
+/** ISO without milliseconds: "2026-11-23T10:00:00-08:00". */
+const show = (t: number, zone: string) => formatInstant(t, zone).replace(/\.000(?=[+-]|Z)/, "");
+
+interface DueOptions {
+  policy: string;
+  severity: string;
+  type?: string;
+  metric?: string;
+  environment?: string;
+  entitlement: string[];
+  at: string;
+  tz?: string;
+  json?: boolean;
+}
+
+function runDue(opts: DueOptions): void {
+  const policy = findPolicy(opts.policy);
+  const tz = checkZone(opts.tz);
+  const openedAt = parseInstant(opts.at, tz ?? effectiveZone(policy, null));
+  const report = dueReport({
+    policy,
+    severityText: opts.severity,
+    caseType: opts.type,
+    metric: opts.metric,
+    environment: opts.environment,
+    entitlements: opts.entitlement,
+    openedAt,
+    customerZone: tz ?? null,
+  });
+  const zone = tz ?? (report.refused ? policy.calendar.zone : report.zone);
+  process.stdout.write(opts.json ? `${JSON.stringify(toJson(report, openedAt, zone), null, 2)}\n` : formatDue(policy, report, openedAt, zone));
+}
+
+function toJson(report: DueReport, openedAt: number, zone: string): unknown {
+  const openedIso = show(openedAt, zone);
+  if (report.refused) return { ...report, openedAt: openedIso };
+  const lines = report.lines.map((l) => ({ ...l, dueAt: show(l.dueAt, zone), dueAtMs: l.dueAt }));
+  return { ...report, openedAt: openedIso, displayZone: zone, lines };
+}
+
+function formatDue(policy: Policy, r: DueReport, openedAt: number, zone: string): string {
+  const out = [`policy:   ${policy.id} (${policy.name})`, `opened:   ${show(openedAt, zone)}`];
+  const reasons = r.reasons.map((x) => `  because: ${x.trim().replace(/\s+/g, " ")}`);
+  if (r.refused) return [...out, `refused:  ${r.caseType} severity ${r.severity} cannot be opened`, ...reasons, ""].join("\n");
+  if (r.severity !== r.requestedSeverity) out.push(`severity: ${r.requestedSeverity} downgraded to ${r.severity}`, ...reasons);
+  out.push(
+    `case:     ${r.caseType}, ${r.severityName}, environment ${r.environment ?? "not given"}`,
+    `hours:    ${r.coverage === "24x7" ? `24x7 (wall-clock, ${r.zone})` : `${policy.calendar.description} (${r.zone})`}`,
+  );
+  const width = Math.max(...r.lines.map((l) => l.metric.length));
+  for (const l of r.lines) {
+    const note = l.repeating ? "  (each cycle; one starting at the opening)" : "";
+    out.push(`${l.metric.padEnd(width)}  due ${show(l.dueAt, zone)}  [${l.target}]${note}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+function runOpen(opts: { policy: string; at: string; tz?: string; json?: boolean }): void {
+  const policy = findPolicy(opts.policy);
+  const tz = checkZone(opts.tz);
+  const zone = tz ?? effectiveZone(policy, null);
+  const at = parseInstant(opts.at, zone);
+  const cal = calendarsForPolicy(policy, tz)("business");
+  const open = cal.isOpen(at);
+  const next = cal.nextOpening(at);
+  const calZone = effectiveZone(policy, tz);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ policy: policy.id, zone: calZone, at: show(at, zone), open, nextOpening: show(next, zone) }, null, 2)}\n`);
+    return;
+  }
+  const lines = [`policy:  ${policy.id}: ${policy.calendar.description} (${calZone})`, `at:      ${show(at, zone)}`];
+  lines.push(open ? "open:    yes" : `open:    no; opens ${show(next, zone)}`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+export function registerSlaCommands(program: Command): void {
+  const sla = program.command("sla").description("SLA due times under a support policy");
+  sla
+    .command("due")
+    .description("every due time of a case opened at an instant (or the one --metric)")
+    .requiredOption("--policy <id>", "policy id, e.g. vantiq")
+    .requiredOption("--severity <s>", "severity id or any alias the policy knows: 1, S1, Sev 1, Critical, P0…")
+    .option("--type <caseType>", "case type (default: the policy's default)")
+    .option("--metric <metric>", "only this metric: initial-response, ongoing-response, status-update, workaround, resolution")
+    .option("--environment <env>", ENVIRONMENTS.join(" | "))
+    .option("--entitlement <name>", "an entitlement the organization holds, e.g. 24x7-sev1, named-contact (repeatable)", collect, [])
+    .requiredOption("--at <iso>", "when the case was opened, ISO 8601 with offset, e.g. 2026-11-20T16:00:00-08:00")
+    .option("--tz <zone>", "the customer's zone (calendars that follow it, e.g. CIQ) and the zone to print in")
+    .option("--json", "print JSON")
+    .action(runDue);
+
+  calendarCommand(program)
+    .command("open")
+    .description("is a policy's support desk open at an instant, and when does it next open")
+    .requiredOption("--policy <id>", "policy id, e.g. ciq-standard")
+    .requiredOption("--at <iso>", "ISO 8601 instant, e.g. 2026-11-26T10:00:00-05:00")
+    .option("--tz <zone>", "the customer's zone (calendars that follow it, e.g. CIQ) and the zone to print in")
+    .option("--json", "print JSON")
+    .action(runOpen);
+}
