@@ -38,6 +38,10 @@ export interface DovecotHarness {
   stop(): Promise<void>;
   /** Stops and starts again on the same port with the same mail. */
   restart(): Promise<void>;
+  /** Stops the server but keeps its mail, for tests of an outage; `startServer` brings it back. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  createFolder(folder: string): Promise<void>;
   appendMessage(raw: Buffer | string, folder?: string): Promise<number>;
   listFolder(folder: string): Promise<FolderEntry[]>;
   /** Forces a new UIDVALIDITY (what a server does after a mailbox rebuild). */
@@ -60,7 +64,9 @@ export async function startDovecot(): Promise<DovecotHarness> {
   let appender: ImapFlow | null = null;
 
   const start = async () => {
-    child = spawn(DOVECOT_BIN!, ["-F", "-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+    // Own process group: stopping kills the whole instance, IMAP sessions included (the master
+    // alone exiting leaves running sessions alive, which would hide a real outage from tests).
+    child = spawn(DOVECOT_BIN!, ["-F", "-c", conf], { stdio: ["ignore", "ignore", "pipe"], detached: true });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     await waitForPort(port, () => child?.exitCode ?? null, () => stderr, join(root, "dovecot.log"));
@@ -72,8 +78,13 @@ export async function startDovecot(): Promise<DovecotHarness> {
     child = null;
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once("exit", resolve));
-    proc.kill("SIGTERM");
+    process.kill(-proc.pid!, "SIGTERM");
     await exited;
+    try {
+      process.kill(-proc.pid!, "SIGKILL"); // sessions that outlived the master
+    } catch {
+      // ESRCH: the group is already gone
+    }
   };
   const client = async () => {
     if (appender?.usable) return appender;
@@ -97,6 +108,11 @@ export async function startDovecot(): Promise<DovecotHarness> {
     async restart() {
       await stop();
       await start();
+    },
+    stopServer: stop,
+    startServer: start,
+    async createFolder(folder) {
+      await (await client()).mailboxCreate(folder);
     },
     async appendMessage(raw, folder = "INBOX") {
       const c = await client();
