@@ -26,10 +26,20 @@ export function effectiveZone(policy: Policy, customerZone?: string | null): str
   return policy.calendar.followsCustomerZone && customerZone ? customerZone : policy.calendar.zone;
 }
 
+/** Per policy object and zone: the scheduler calls this for every case, so repeat calls are a map lookup. */
+const perPolicy = new WeakMap<Policy, Map<string, (coverage: Coverage) => BusinessCalendar>>();
+
 export function calendarsForPolicy(policy: Policy, customerZone?: string | null): (coverage: Coverage) => BusinessCalendar {
   const zone = effectiveZone(policy, customerZone);
-  const { week, holidays, closedDates } = policy.calendar;
-  const business = cached({ zone, week, holidays, ...(closedDates ? { closedDates } : {}) });
-  const always = cached({ zone, week: "24x7", holidays: [] });
-  return (coverage) => (coverage === "24x7" ? always : business);
+  let byZone = perPolicy.get(policy);
+  if (!byZone) perPolicy.set(policy, (byZone = new Map()));
+  let pick = byZone.get(zone);
+  if (!pick) {
+    const { week, holidays, closedDates } = policy.calendar;
+    const business = cached({ zone, week, holidays, ...(closedDates ? { closedDates } : {}) });
+    const always = cached({ zone, week: "24x7", holidays: [] });
+    pick = (coverage) => (coverage === "24x7" ? always : business);
+    byZone.set(zone, pick);
+  }
+  return pick;
 }

@@ -43,12 +43,12 @@ export function evaluateCase(input: EvaluateInput): SlaEvaluation {
   const cal = input.calendarFor(level.coverage);
   const withTarget = METRIC_IDS.filter((m) => level.targets[m] !== undefined);
   const evaluated = metricRuns(history, policy, withTarget).map((run) => evaluateMetric(run, level.targets[run.metric]!, cal, now));
-  const sent = new Set(context.remindersSent ?? []);
+  const sent = context.remindersSent ?? [];
   const due: ReminderOwed[] = [];
   let next: ReminderOwed | null = null;
   for (const m of evaluated) {
     for (const r of remindersFor(policy, history.severity, m, now)) {
-      if (sent.has(r.key)) continue;
+      if (sent.includes(r.key)) continue;
       if (r.at <= now) due.push(r);
       else if (!m.pausedNow && (next === null || r.at < next.at)) next = r;
     }

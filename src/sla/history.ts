@@ -43,6 +43,13 @@ const isStopped = (s: CaseStatus) => s === "resolved" || s === "closed";
 
 /** Events at or before `now`, in time order (stable: same-instant events keep their recorded order). */
 export function eventsUntil(timeline: TimelineEvent[], now: Instant): TimelineEvent[] {
+  // Fast path: the usual timeline is already in order and entirely in the past.
+  let ordered = true;
+  for (let i = 0; i < timeline.length && ordered; i++) {
+    const t = timeline[i]!.at;
+    ordered = t <= now && (i === 0 || timeline[i - 1]!.at <= t);
+  }
+  if (ordered) return timeline;
   return timeline
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.at <= now)
