@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { SystemClock, type Clock } from "./clock/clock.js";
+import { loadConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { ValidationError } from "./errors.js";
 import { createLogger, type Logger } from "./log/logger.js";
@@ -62,6 +63,22 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       await database.close();
     },
   };
+}
+
+/**
+ * For CLI commands other than `start` (org, contact, case…): loads the config exactly like `start`
+ * (--config, SUPPORT_INBOX_CONFIG, DATABASE_URL) and logs only warnings, to stderr, so stdout
+ * stays clean for the command's output and --json. Close the context in `finally`.
+ */
+export async function createCliContext(options: {
+  configPath?: string;
+  env: NodeJS.ProcessEnv;
+  migrate?: boolean;
+  clock?: Clock;
+}): Promise<AppContext> {
+  const { config, file } = loadConfig({ path: options.configPath, env: options.env });
+  const logger = createLogger(config, { level: "warn", destination: process.stderr, pretty: false });
+  return createContext(config, { logger, clock: options.clock, migrate: options.migrate, configFile: file });
 }
 
 /** A mailbox naming a policy that is not loaded would fail on its first message; fail at start-up instead. */
