@@ -130,12 +130,15 @@ describe("readTemplate", () => {
       "On Mon, 2 Mar 2026 at 10:00, Support <support@vantiq.example> wrote:",
       "> Severity: 1",
       "> Environment: production",
-      "Environment: production",
+      "Environment: development",
     ].join("\n");
-    expect(readTemplate(text).fields).toEqual({ severity: "3" });
-    const outlook = "Environment: dev\n\nFrom: Bob <bob@acme.example>\nSent: Monday\nSeverity: 1";
+    // The quoted lines are history; a line written after them is an inline answer and counts.
+    expect(readTemplate(text).fields).toEqual({ severity: "3", environment: "development" });
+    const outlook = "Environment: dev\n\nFrom: Bob <bob@acme.example>\nSent: Monday\nSubject: x\n\nSeverity: 1";
     expect(readTemplate(outlook).fields).toEqual({ environment: "dev" });
     expect(readTemplate("Severity: 2\n-----Original Message-----\nSeverity: 1").fields.severity).toBe("2");
+    // A forwarded Outlook request: the header block introduces the request itself.
+    expect(readTemplate(outlook, { isForward: true }).fields).toEqual({ environment: "dev", severity: "1" });
   });
 
   it("handles CRLF line ends and non-breaking spaces from HTML", () => {

@@ -5,6 +5,7 @@
  * one line at a time, splits it at the first separator outside parentheses, and asks whether the
  * part before it is a known label; everything else is prose and is skipped.
  */
+import { stripQuotedHistory } from "./quoted.js";
 import { FIELD_ALIASES, MULTILINE_FIELDS, WEAK_LABELS } from "./template-labels.js";
 import type { FieldName } from "./template-labels.js";
 
@@ -42,8 +43,13 @@ const CLOSING =
   /^(thanks|thank you|many thanks|thanks in advance|thx|regards|best regards|kind regards|warm regards|best|cheers|sincerely|br|greetings|saludos|atenciosamente|obrigado|mit freundlichen grüßen|vielen dank)[\s,.!]*$/i;
 const SIGNATURE_DELIMITER = /^(--|-- |_{5,}|sent from my .*)$/i;
 
-export function readTemplate(text: string): TemplateFields {
-  const lines = prepare(text);
+export interface ReadOptions {
+  /** A forwarded message: its Outlook-style header block is the request, not history (see isForwardSubject). */
+  isForward?: boolean;
+}
+
+export function readTemplate(text: string, opts: ReadOptions = {}): TemplateFields {
+  const lines = prepare(text, opts);
   const fields: Partial<Record<FieldName, string>> = {};
   const found: FieldName[] = [];
   let i = 0;
@@ -170,27 +176,13 @@ function stripEmphasis(value: string): string {
   return v.trim();
 }
 
-/** Normalised lines without quoted earlier mail (the caller strips it too; this is the safety net). */
-function prepare(text: string): string[] {
-  const lines = text
-    .replace(/\r\n?/g, "\n")
+/**
+ * Normalised lines without quoted earlier mail. The caller strips it too; stripping again is harmless and
+ * keeps a direct caller from reading a field out of an older message.
+ */
+function prepare(text: string, opts: ReadOptions): string[] {
+  return stripQuotedHistory(text, opts)
     .replace(/[\u00a0\u2007\u202f]/g, " ")
     .replace(/[\u200b-\u200d\ufeff]/g, "")
     .split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (isQuoteHeader(line, lines[i + 1] ?? "")) break;
-    if (/^\s*>/.test(line)) continue;
-    out.push(line);
-  }
-  return out;
-}
-
-function isQuoteHeader(line: string, next: string): boolean {
-  const t = line.trim();
-  if (/^-{2,}\s*original message\s*-{2,}$/i.test(t)) return true;
-  if (/^on\b.+\bwrote:$/i.test(t) || (/^on\b/i.test(t) && /\bwrote:$/i.test(next.trim()))) return true;
-  if (/^(am|le|el|em)\b.+\b(schrieb|a écrit|escribió|escreveu)\s?.*:$/i.test(t)) return true;
-  return /^from:\s.+/i.test(t) && /^(sent|date):\s/i.test(next.trim());
 }

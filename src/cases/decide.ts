@@ -1,0 +1,105 @@
+/**
+ * Turns one inbound message into exactly one plan (pure): a new case, an entry on a case's thread, a polite
+ * refusal, an ignored automatic message, or a quarantine. The worker loads the InboundContext, calls this,
+ * and applies the plan in one transaction. Order matters:
+ *  1. our own mail coming back (loop) is dropped before anything else can answer it;
+ *  2. an unverified sender (Authentication-Results from our server) is quarantined, reply or not;
+ *  3. automatic mail (auto-reply, bounce, list) is recorded on a case when it threads, never answered;
+ *  4. staff mail is correspondence on a case;
+ *  5. a customer's reply joins its case; a new request opens one only for an active DTC.
+ */
+import { checkSenderAuthentication } from "../mail/auth-results.js";
+import { classifyMessage, type MessageKind } from "../mail/classify.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import { threadDecision } from "../mail/threading.js";
+import { bodyText, planNewCase, summariseAttachments } from "./new-case.js";
+import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
+import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound.js";
+
+type Found = { kind: "join"; caseNumber: number; via: ThreadPlan["via"] } | { kind: "new"; reason?: string };
+
+export function decideInbound(msg: NormalizedMessage, ctx: InboundContext, now: number): InboundDecision {
+  const { config } = ctx;
+  const classification = ctx.classification ?? classifyMessage(msg, { ourDomains: config.ourDomains, ourAddresses: config.ourAddresses });
+  const auth = ctx.auth ?? checkSenderAuthentication(msg, { authservId: config.authservId, requireDkimOrSpf: config.requireDkimOrSpf });
+  const sender = msg.from?.address.trim().toLowerCase() ?? "";
+  const common: DecisionCommon = {
+    sender,
+    classification,
+    auth,
+    authorization: authorizationOf(ctx, auth),
+    organizationName: ctx.sender.contact?.organization.name ?? ctx.sender.domainOrganization?.name ?? null,
+    decidedAt: now,
+  };
+  return { ...common, ...plan(msg, ctx, sender, classification.kind, classification.reason, auth.verdict === "unverified" ? auth.reason : null) };
+}
+
+function plan(msg: NormalizedMessage, ctx: InboundContext, sender: string, kind: MessageKind, why: string, unverified: string | null): InboundPlan {
+  if (kind === "loop") return { outcome: "ignore", kind, reason: `our own mail: ${why}` };
+  if (unverified !== null) return { outcome: "quarantine", reason: `unverified sender: ${unverified}` };
+  const found = findCase(msg, ctx, sender);
+  if (kind !== "normal") return automatic(msg, ctx, kind, why, found);
+  if (ctx.sender.staff) {
+    return found.kind === "join"
+      ? threadPlan(msg, found, "staff", false)
+      : { outcome: "ignore", reason: "staff mail without a case: it names no case message and no case token" };
+  }
+  if (found.kind === "join") return threadPlan(msg, found, "customer", reopens(ctx, found.caseNumber));
+  return newRequest(msg, ctx, sender, found.reason);
+}
+
+/** Thread by headers or token; staff may use a token on any case (they are not its participants). */
+function findCase(msg: NormalizedMessage, ctx: InboundContext, sender: string): Found {
+  const { byMessageId, tokenCase } = ctx.thread;
+  const decided = threadDecision({ msg, byMessageId, tokenCase, sender, caseTokenFormat: ctx.config.caseTokenFormat });
+  if (decided.kind === "join") return decided;
+  if (ctx.sender.staff && tokenCase) return { kind: "join", caseNumber: tokenCase.number, via: "token" };
+  // A bounce rarely carries In-Reply-To; the message it reports is ours and names the case.
+  const reported = msg.reportedMessageIds.find((id) => byMessageId.has(id));
+  if (reported !== undefined) return { kind: "join", caseNumber: byMessageId.get(reported)!, via: "report" };
+  return decided;
+}
+
+function automatic(msg: NormalizedMessage, ctx: InboundContext, kind: MessageKind, why: string, found: Found): ThreadPlan | IgnorePlan {
+  const bounceOf =
+    kind === "bounce" ? msg.reportedMessageIds.filter((id) => ctx.thread.byMessageId.has(id) || isOurMessageId(id, ctx.config.ourDomains)) : [];
+  const withBounce = bounceOf.length > 0 ? { bounceOf } : {};
+  // List mail is never recorded: it is not addressed to the case, even when it quotes it.
+  if (found.kind === "join" && kind !== "list") return { ...threadPlan(msg, found, "automatic", false), ...withBounce };
+  return { outcome: "ignore", kind, reason: `${kind} (${why}): never acknowledged, never opens a case`, ...withBounce };
+}
+
+function threadPlan(msg: NormalizedMessage, found: Extract<Found, { kind: "join" }>, author: ThreadPlan["author"], reopen: boolean): ThreadPlan {
+  return {
+    outcome: "thread",
+    caseNumber: found.caseNumber,
+    via: found.via,
+    author,
+    reopen,
+    text: bodyText(msg),
+    attachments: summariseAttachments(msg),
+  };
+}
+
+/** An active DTC of the case's organization answering while the case waits on the customer. */
+function reopens(ctx: InboundContext, caseNumber: number): boolean {
+  const c = ctx.thread.cases.get(caseNumber);
+  const contact = ctx.sender.contact;
+  return Boolean(c && c.status === "waiting" && contact?.dtc && contact.active && contact.organization.name === c.organization);
+}
+
+/** Only an active DTC, matched by exact address, opens a case; the domain only decides how we refuse. */
+function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string, threadNote: string | undefined): InboundPlan {
+  const contact = ctx.sender.contact;
+  const note = threadNote ? ` (${threadNote})` : "";
+  if (contact?.dtc && contact.active) return planNewCase(msg, ctx, contact, autoReplyAllowed(ctx, sender));
+  if (contact?.dtc) return refuse(ctx, sender, "inactive-contact", `${sender} is no longer an active designated technical contact${note}`);
+  const org = contact?.organization.name ?? ctx.sender.domainOrganization?.name;
+  if (org !== undefined) return refuse(ctx, sender, "non-dtc", `${sender} is not a designated technical contact of ${org}${note}`);
+  return refuse(ctx, sender, "unknown-sender", `${sender || "the sender"} is not a contact of any organization${note}`);
+}
+
+function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {
+  const silent = reason === "unknown-sender" && ctx.config.unknownSenders === "silent";
+  return { outcome: "refuse", reason, detail, reply: !silent && autoReplyAllowed(ctx, sender) };
+}

@@ -1,0 +1,148 @@
+/**
+ * The inbound decision's contract: what the worker loads before deciding (InboundContext) and the plan it
+ * gets back (InboundDecision), both plain data. decideInbound (decide.ts) is the pure function between them.
+ */
+import type { AuthResult } from "../mail/auth-results.js";
+import type { Classification, MessageKind } from "../mail/classify.js";
+import type { SeverityChoice } from "../mail/severity.js";
+import type { FieldName } from "../mail/template-labels.js";
+import type { TokenCase } from "../mail/threading.js";
+import type { Deployment } from "../mail/environment.js";
+import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
+import type { CaseStatus } from "../sla/types.js";
+
+export interface OrganizationInfo {
+  name: string;
+  /** null: the mailbox's default policy applies. */
+  policyId: string | null;
+  entitlements: EntitlementId[];
+  domains: string[];
+  timeZone: string | null;
+}
+
+export interface ContactInfo {
+  email: string;
+  name: string;
+  dtc: boolean;
+  active: boolean;
+  organization: OrganizationInfo;
+}
+
+export interface InboundConfig {
+  autoReplyCapPerHour: number;
+  unknownSenders: "reply" | "silent";
+  caseTokenFormat: string;
+  /** Domains of our own Message-IDs. */
+  ourDomains: string[];
+  /** Our support mailbox addresses. */
+  ourAddresses: string[];
+  authservId?: string;
+  requireDkimOrSpf: boolean;
+}
+
+export interface InboundContext {
+  mailbox: { name: string; address: string; defaultPolicy: string };
+  policies: ReadonlyMap<string, Policy>;
+  /** Look-ups by the sender's address (exact, lowercased). */
+  sender: {
+    contact: ContactInfo | null;
+    staff: { email: string; name: string; role: string } | null;
+    /** The organization whose domains include the sender's domain (to answer a non-DTC colleague). */
+    domainOrganization: { name: string } | null;
+  };
+  thread: {
+    /** Message-ID → case number, for the keys threadLookupKeys(msg) returned. */
+    byMessageId: ReadonlyMap<string, number>;
+    /** The case the subject token names, or null. */
+    tokenCase: TokenCase | null;
+    /** Status and organization of every case above (to reopen a waiting case on a DTC's reply). */
+    cases: ReadonlyMap<number, { status: CaseStatus; organization: string }>;
+  };
+  /** Automatic replies we sent to this sender in the last hour. */
+  autoReplyCount: number;
+  config: InboundConfig;
+  /** Precomputed by the caller; computed by decideInbound when absent. */
+  classification?: Classification;
+  auth?: AuthResult;
+}
+
+export type Authorization = "dtc" | "staff" | "non-dtc" | "unknown" | "unverified";
+
+export interface AttachmentSummary {
+  filename: string;
+  size: number;
+  contentType: string;
+  sha256: string;
+}
+
+/** Present on every decision, for logs and the dry-run view. */
+export interface DecisionCommon {
+  sender: string;
+  classification: Classification;
+  auth: AuthResult;
+  authorization: Authorization;
+  /** The sender's organization, if known (contact's, else by domain). */
+  organizationName: string | null;
+  decidedAt: number;
+}
+
+export interface NewCasePlan {
+  outcome: "new-case";
+  organization: OrganizationInfo;
+  requester: { email: string; name: string };
+  policyId: string;
+  caseType: CaseTypeId;
+  caseTypeReason: string;
+  severity: Pick<SeverityChoice, "id" | "source" | "reason" | "requested" | "needsEnvironment">;
+  environment: Environment | null;
+  deployment: Deployment | null;
+  fields: Partial<Record<FieldName, string>>;
+  missingFields: string[];
+  text: string;
+  attachments: AttachmentSummary[];
+  droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
+  /** false only when the per-sender cap of automatic replies is reached. */
+  acknowledge: boolean;
+}
+
+export interface ThreadPlan {
+  outcome: "thread";
+  caseNumber: number;
+  via: "in-reply-to" | "references" | "token" | "report";
+  author: "customer" | "staff" | "automatic";
+  /** A DTC's reply on a waiting case sets it back to open. */
+  reopen: boolean;
+  text: string;
+  attachments: AttachmentSummary[];
+  /** For a bounce: our outgoing Message-IDs it reports, so the worker marks those outbox rows bounced. */
+  bounceOf?: string[];
+}
+
+export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible";
+
+export interface RefusePlan {
+  outcome: "refuse";
+  reason: RefuseReason;
+  /** What the reply says, for "ineligible" the policy's rule ("incidents in production only"). */
+  detail: string;
+  /** false when silent by config, the per-sender cap is reached, or there is no address to answer. */
+  reply: boolean;
+  /** Set for "ineligible": the request as it would have been opened. */
+  policyId?: string;
+}
+
+export interface IgnorePlan {
+  outcome: "ignore";
+  reason: string;
+  kind?: MessageKind;
+  bounceOf?: string[];
+}
+
+export interface QuarantinePlan {
+  outcome: "quarantine";
+  reason: string;
+}
+
+export type InboundPlan = NewCasePlan | ThreadPlan | RefusePlan | IgnorePlan | QuarantinePlan;
+
+export type InboundDecision = DecisionCommon & InboundPlan;

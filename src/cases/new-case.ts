@@ -1,0 +1,74 @@
+/**
+ * The plan for a new request from an active DTC (pure): the policy of the DTC's organization, the template's
+ * fields, case type, severity (with eligibility) and what to ask for in the acknowledgment. An eligibility rule
+ * that refuses this kind of case (Konneqt Basic: incidents in production only) turns it into a refusal.
+ */
+import { AppError } from "../errors.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import { isForwardSubject, stripQuotedHistory } from "../mail/quoted.js";
+import { chooseCaseType, chooseSeverity, missingFields } from "../mail/severity.js";
+import { normaliseEnvironment, readTemplate } from "../mail/template.js";
+import type { Policy } from "../policy/types.js";
+import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound.js";
+
+/** The text a case stores: what the sender wrote this time, quoted history removed (forwards kept). */
+export function bodyText(msg: Pick<NormalizedMessage, "text" | "subject">): string {
+  return stripQuotedHistory(msg.text, { isForward: isForwardSubject(msg.subject) });
+}
+
+export function summariseAttachments(msg: Pick<NormalizedMessage, "attachments">): AttachmentSummary[] {
+  return msg.attachments.map(({ filename, size, contentType, sha256 }) => ({ filename, size, contentType, sha256 }));
+}
+
+export function policyFor(ctx: Pick<InboundContext, "policies" | "mailbox">, contact: ContactInfo): Policy {
+  const id = contact.organization.policyId ?? ctx.mailbox.defaultPolicy;
+  const policy = ctx.policies.get(id);
+  if (!policy) {
+    throw new AppError(
+      "E_POLICY_UNKNOWN",
+      `organization "${contact.organization.name}" uses policy "${id}", which is not loaded (loaded: ${[...ctx.policies.keys()].join(", ") || "none"}); fix the organization's policy or add the policy file`,
+      { organization: contact.organization.name, policyId: id },
+    );
+  }
+  return policy;
+}
+
+export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact: ContactInfo, acknowledge: boolean): NewCasePlan | RefusePlan {
+  const policy = policyFor(ctx, contact);
+  const text = bodyText(msg);
+  const { fields } = readTemplate(text);
+  // "Deployment: production, private cloud" names the environment too.
+  const fromEnv = normaliseEnvironment(fields.environment);
+  const fromDeployment = normaliseEnvironment(fields.deployment);
+  const environment = fromEnv.environment ?? fromDeployment.environment;
+  const deployment = fromDeployment.deployment ?? fromEnv.deployment;
+  const caseType = chooseCaseType(policy, fields, msg.subject);
+  const entitlements = contact.organization.entitlements;
+  const severity = chooseSeverity(policy, { fields, subject: msg.subject, environment, caseType: caseType.id, entitlements });
+  if (severity.refused) {
+    return { outcome: "refuse", reason: "ineligible", detail: severity.refused.reason, reply: acknowledge, policyId: policy.id };
+  }
+  const missing = missingFields(policy, { ...fields, ...(environment && !fields.environment ? { environment } : {}) }, {
+    severityGiven: severity.source !== "default",
+    hasAttachments: msg.attachments.length > 0,
+  });
+  if (severity.needsEnvironment && !missing.includes("environment")) missing.push("environment");
+  const { id, source, reason, requested, needsEnvironment } = severity;
+  return {
+    outcome: "new-case",
+    organization: contact.organization,
+    requester: { email: contact.email, name: contact.name || msg.from?.name || contact.email },
+    policyId: policy.id,
+    caseType: caseType.id,
+    caseTypeReason: caseType.reason,
+    severity: { id, source, reason, ...(requested ? { requested } : {}), ...(needsEnvironment ? { needsEnvironment } : {}) },
+    environment,
+    deployment,
+    fields,
+    missingFields: missing,
+    text,
+    attachments: summariseAttachments(msg),
+    droppedAttachments: msg.droppedAttachments.map(({ filename, size, reason: why }) => ({ filename, size, reason: why })),
+    acknowledge,
+  };
+}

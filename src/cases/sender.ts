@@ -1,0 +1,28 @@
+/** Who the sender is to us, and whether we may answer them automatically (pure). */
+import type { AuthResult } from "../mail/auth-results.js";
+import type { Authorization, InboundContext } from "./inbound.js";
+
+export function authorizationOf(ctx: Pick<InboundContext, "sender">, auth: AuthResult): Authorization {
+  if (auth.verdict === "unverified") return "unverified";
+  if (ctx.sender.staff) return "staff";
+  const contact = ctx.sender.contact;
+  if (contact?.dtc && contact.active) return "dtc";
+  if (contact || ctx.sender.domainOrganization) return "non-dtc";
+  return "unknown";
+}
+
+/**
+ * At most autoReplyCapPerHour automatic replies (acknowledgments and refusals alike) per sender address per
+ * hour, whatever else happens: two mail robots answering each other stop here. Never to ourselves.
+ */
+export function autoReplyAllowed(ctx: Pick<InboundContext, "autoReplyCount" | "config">, sender: string): boolean {
+  if (sender === "") return false;
+  if (ctx.config.ourAddresses.some((a) => a.trim().toLowerCase() === sender)) return false;
+  return ctx.autoReplyCount < ctx.config.autoReplyCapPerHour;
+}
+
+/** A Message-ID we generated: its domain is one of ours ("…@support-inbox.local"). */
+export function isOurMessageId(id: string, ourDomains: readonly string[]): boolean {
+  const domain = id.slice(id.lastIndexOf("@") + 1).replace(/>$/, "").toLowerCase();
+  return id.includes("@") && ourDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+}
