@@ -78,7 +78,7 @@ export class ImapSource implements MailSource {
       const found = (await client.search({ uid: `${from}:*`, ...query }, { uid: true })) || [];
       // "n:*" also matches the highest UID when it is below n, hence the filter.
       const uids = found.filter((uid) => uid >= from).sort((a, b) => a - b);
-      this.highestSeen = Math.max(0, ...uids);
+      this.highestSeen = uids.at(-1) ?? 0;
       const wanted = uids.slice(0, limit);
       const fetched = wanted.length
         ? await client.fetchAll(wanted, { uid: true, source: true, internalDate: true }, { uid: true })
