@@ -1,0 +1,209 @@
+/**
+ * The daily breach digest as plain data: what broke in the last 24 hours, what is about to, how many
+ * cases are open, and how often the targets were met. Pure: evaluated cases and `now` in, DigestData out.
+ *
+ * Definitions (the README repeats them):
+ * - A breach "of the last 24 hours" is a metric not met by its due time whose due time lies in
+ *   (now − 24 h, now]; it is "met late" when it was met since, else "still open". Lateness is business
+ *   time (wall time on 24x7 coverage) from the due time to when it was met, or to now.
+ * - A case is at risk when one of its metrics is running (not paused, not met, not yet due) and due by
+ *   the end of the next business day of the case's policy calendar (see endOfNextBusinessDay).
+ * - Attainment over N days: each metric is decided once, when it was met on time (at its met time) or
+ *   when it was missed (at its due time). Among the metrics decided in (now − N days, now], the share
+ *   met on time. Metrics still running or paused before their due time are not decided yet.
+ * - Open cases are those with status open or waiting.
+ */
+import type { Instant } from "../calendar/types.js";
+import type { MetricId, Policy } from "../policy/types.js";
+import { calendarsForPolicy } from "../sla/calendars.js";
+import type { CaseStatus, MetricStatus } from "../sla/types.js";
+import { endOfNextBusinessDay, localDay } from "./days.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface DigestCase {
+  number: number;
+  subject: string;
+  status: CaseStatus;
+  organization: string;
+  severity: { id: string; name: string };
+  policy: Policy;
+  /** Zone of the customer, for policies whose calendar follows it. */
+  customerZone: string | null;
+  /** The case's metrics evaluated at `now`. */
+  metrics: MetricStatus[];
+}
+
+export interface DigestInput {
+  cases: DigestCase[];
+  /** The manager's zone: it names the day and formats times; it does not change what is counted. */
+  zone: string;
+  now: Instant;
+}
+
+interface CaseRef {
+  caseNumber: number;
+  subject: string;
+  organization: string;
+  severity: string;
+  metric: MetricId;
+  cycle: number;
+  dueAt: Instant;
+}
+
+export interface BreachRow extends CaseRef {
+  outcome: "met late" | "still open";
+  metAt: Instant | null;
+  /** Business milliseconds late (positive). */
+  lateMs: number;
+}
+
+export interface AtRiskRow extends CaseRef {
+  /** Business milliseconds left (positive). */
+  remainingMs: number;
+}
+
+export interface CountRow {
+  label: string;
+  count: number;
+}
+
+export interface Attainment {
+  met: number;
+  total: number;
+  /** met / total, or null when nothing was decided in the window. */
+  rate: number | null;
+}
+
+export interface AttainmentRow {
+  severity: string;
+  last7: Attainment;
+  last30: Attainment;
+}
+
+export interface DigestData {
+  now: Instant;
+  zone: string;
+  /** The manager's local calendar day at `now`, "YYYY-MM-DD". */
+  day: string;
+  breaches: BreachRow[];
+  atRisk: AtRiskRow[];
+  openTotal: number;
+  openBySeverity: CountRow[];
+  openByOrganization: CountRow[];
+  attainment: AttainmentRow[];
+  attainmentTotal: { last7: Attainment; last30: Attainment };
+  /** No breach and nothing at risk: the digest is the short "no breaches" note. */
+  empty: boolean;
+}
+
+export function buildDigest(input: DigestInput): DigestData {
+  const { now } = input;
+  const ranks = severityRanks(input.cases);
+  const breaches: BreachRow[] = [];
+  const atRisk: AtRiskRow[] = [];
+  const tally = new Tally();
+  for (const c of input.cases) {
+    const horizon = endOfNextBusinessDay(calendarsForPolicy(c.policy, c.customerZone)("business"), now);
+    for (const m of c.metrics) {
+      const ref = refOf(c, m);
+      const breach = breachOf(ref, m, now);
+      if (breach) breaches.push(breach);
+      if (m.state === "running" && m.dueAt > now && m.dueAt <= horizon) atRisk.push({ ...ref, remainingMs: Math.max(0, m.remainingMs) });
+      tally.add(c.severity.name, m, now);
+    }
+  }
+  const open = input.cases.filter((c) => c.status === "open" || c.status === "waiting");
+  const bySeverity = (a: string, b: string) => (ranks.get(a) ?? 99) - (ranks.get(b) ?? 99) || a.localeCompare(b);
+  breaches.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
+  atRisk.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
+  return {
+    now,
+    zone: input.zone,
+    day: localDay(now, input.zone),
+    breaches,
+    atRisk,
+    openTotal: open.length,
+    openBySeverity: countBy(open, (c) => c.severity.name).sort((a, b) => bySeverity(a.label, b.label)),
+    openByOrganization: countBy(open, (c) => c.organization).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
+    attainment: tally.rows().sort((a, b) => bySeverity(a.severity, b.severity)),
+    attainmentTotal: tally.total(),
+    empty: breaches.length === 0 && atRisk.length === 0,
+  };
+}
+
+function refOf(c: DigestCase, m: MetricStatus): CaseRef {
+  return {
+    caseNumber: c.number,
+    subject: c.subject,
+    organization: c.organization,
+    severity: c.severity.name,
+    metric: m.metric,
+    cycle: m.cycle,
+    dueAt: m.dueAt,
+  };
+}
+
+function breachOf(ref: CaseRef, m: MetricStatus, now: Instant): BreachRow | null {
+  if (m.state !== "breached" && m.state !== "breached-met") return null;
+  if (!(m.dueAt > now - DAY && m.dueAt <= now)) return null;
+  return { ...ref, outcome: m.state === "breached-met" ? "met late" : "still open", metAt: m.metAt, lateMs: Math.max(0, -m.remainingMs) };
+}
+
+/** When a metric's outcome became known, and whether it was met on time; null while undecided. */
+export function decision(m: MetricStatus, now: Instant): { at: Instant; onTime: boolean } | null {
+  if (m.state === "met" && m.metAt !== null) return { at: m.metAt, onTime: true };
+  if ((m.state === "breached" || m.state === "breached-met") && m.dueAt <= now) return { at: m.dueAt, onTime: false };
+  return null;
+}
+
+class Tally {
+  private readonly bySeverity = new Map<string, { last7: Attainment; last30: Attainment }>();
+  private readonly all = { last7: blank(), last30: blank() };
+
+  add(severity: string, m: MetricStatus, now: Instant): void {
+    const d = decision(m, now);
+    if (!d || d.at > now) return;
+    let row = this.bySeverity.get(severity);
+    if (!row) this.bySeverity.set(severity, (row = { last7: blank(), last30: blank() }));
+    for (const [days, key] of [[7, "last7"], [30, "last30"]] as const) {
+      if (d.at <= now - days * DAY) continue;
+      count(row[key], d.onTime);
+      count(this.all[key], d.onTime);
+    }
+  }
+
+  rows(): AttainmentRow[] {
+    return [...this.bySeverity].map(([severity, r]) => ({ severity, last7: withRate(r.last7), last30: withRate(r.last30) }));
+  }
+
+  total(): { last7: Attainment; last30: Attainment } {
+    return { last7: withRate(this.all.last7), last30: withRate(this.all.last30) };
+  }
+}
+
+const blank = (): Attainment => ({ met: 0, total: 0, rate: null });
+function count(a: Attainment, onTime: boolean): void {
+  a.total++;
+  if (onTime) a.met++;
+}
+const withRate = (a: Attainment): Attainment => ({ ...a, rate: a.total === 0 ? null : a.met / a.total });
+
+function countBy<T>(items: T[], key: (item: T) => string): CountRow[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return [...counts].map(([label, count]) => ({ label, count }));
+}
+
+/** Severities in the order their policies list them (most urgent first). */
+function severityRanks(cases: DigestCase[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  const seen = new Set<Policy>();
+  for (const c of cases) {
+    if (seen.has(c.policy)) continue;
+    seen.add(c.policy);
+    c.policy.severities.forEach((s, i) => ranks.set(s.name, Math.min(i, ranks.get(s.name) ?? i)));
+  }
+  return ranks;
+}
