@@ -6,8 +6,11 @@
 import type { BusinessCalendar, BusinessDuration, Instant } from "../calendar/types.js";
 import type { Interval } from "./history.js";
 
+const NONE: Interval[] = [];
+
 /** Pauses that matter to a clock that started at `start` and ran until `end`: clipped, sorted, closed. */
 export function clipPauses(pauses: Interval[], start: Instant, end: Instant): Interval[] {
+  if (pauses.length === 0) return NONE;
   const out: Interval[] = [];
   for (const p of pauses) {
     const from = Math.max(p.from, start);

@@ -47,8 +47,7 @@ export function evaluateCase(input: EvaluateInput): SlaEvaluation {
   const due: ReminderOwed[] = [];
   let next: ReminderOwed | null = null;
   for (const m of evaluated) {
-    for (const r of remindersFor(policy, history.severity, m, now)) {
-      if (sent.includes(r.key)) continue;
+    for (const r of remindersFor(policy, history.severity, m, now, sent)) {
       if (r.at <= now) due.push(r);
       else if (!m.pausedNow && (next === null || r.at < next.at)) next = r;
     }

@@ -17,14 +17,16 @@ export function applies(t: ReminderThreshold, metric: string, severity: string):
   return (!t.metrics || t.metrics.includes(metric as never)) && (!t.severities || t.severities.includes(severity));
 }
 
-/** Every applicable threshold of a metric whose clock has not been met; empty for met metrics. */
-export function remindersFor(policy: Policy, severity: string, m: EvaluatedMetric, now: number): ReminderOwed[] {
+/** Every applicable threshold not yet sent of a metric whose clock has not been met; empty for met metrics. */
+export function remindersFor(policy: Policy, severity: string, m: EvaluatedMetric, now: number, sent: readonly string[] = []): ReminderOwed[] {
   const { status, run, target, cal } = m;
   if (status.metAt !== null) return [];
-  const thresholds = policy.reminders.filter((t) => applies(t, run.metric, severity));
+  const thresholds = policy.reminders.filter((t) => applies(t, run.metric, severity) && !sent.includes(reminderKey(run.metric, run.cycle, t.at)));
   if (thresholds.length === 0) return [];
   const pauses = clipPauses(run.pauses, run.start, now);
-  const fullMs = targetMs(cal, run.start, target.duration);
+  // Minutes of open time are exactly that many ms of open time; only business days need the calendar.
+  const d = target.duration;
+  const fullMs = d.unit === "minutes" ? d.amount * 60_000 : targetMs(cal, run.start, d);
   // Several entries may share a threshold (Konneqt: managers and, for workaround/resolution, executives at
   // the breach): one reminder per threshold, notifying everyone listed, keeps the key unique.
   const byKey = new Map<string, ReminderOwed>();

@@ -49,11 +49,11 @@ function runFor(metric: MetricId, h: CaseHistory, policy: Policy): MetricRun | n
     case "workaround": {
       const start = h.acknowledgedAt ?? h.openedAt;
       const metAt = firstOf(h.workaroundAt, resolvedAt);
-      return { metric, cycle: 0, start, metAt, pauses: [...waiting, ...reopenedSpells(h)] };
+      return { metric, cycle: 0, start, metAt, pauses: notCounted(waiting, h) };
     }
     case "resolution": {
       const start = h.acknowledgedAt ?? h.openedAt;
-      return { metric, cycle: 0, start, metAt: resolvedAt, pauses: [...waiting, ...reopenedSpells(h)] };
+      return { metric, cycle: 0, start, metAt: resolvedAt, pauses: notCounted(waiting, h) };
     }
   }
 }
@@ -70,9 +70,11 @@ function currentResolution(h: CaseHistory): Instant | null {
   return last && last.to === null ? last.from : null;
 }
 
-/** Resolved spells that ended in a reopen: not counted by the workaround and resolution clocks. */
-function reopenedSpells(h: CaseHistory): Interval[] {
-  return h.stopped.filter((s) => s.to !== null);
+/** Waiting time plus resolved spells that ended in a reopen: not counted by the workaround and resolution clocks. */
+function notCounted(waiting: Interval[], h: CaseHistory): Interval[] {
+  if (h.stopped.length === 0) return waiting;
+  const reopened = h.stopped.filter((s) => s.to !== null);
+  return reopened.length === 0 ? waiting : [...waiting, ...reopened];
 }
 
 function firstOf(a: Instant | null, b: Instant | null): Instant | null {
