@@ -190,3 +190,14 @@ describe("readTemplate derived versions", () => {
     expect(readTemplate("Product: Gateway 3.2\nVersion: 3.3").fields.version).toBe("3.3");
   });
 });
+
+describe("readTemplate on HTML tables flattened to text", () => {
+  it("reads label-space-value rows", () => {
+    const { fields } = readTemplate("Name Kenji Tanaka\nSeverity Sev 2\nVANTIQ version 1.41.3\nEnvironment Production – edge node");
+    expect(fields).toEqual({ name: "Kenji Tanaka", severity: "Sev 2", version: "1.41.3", environment: "Production – edge node" });
+  });
+
+  it("does not read sentences that start with a label word", () => {
+    expect(readTemplate("Name of the rule is Foo\nSeverity is not clear to us\nType the command\nproduct was fine").found).toEqual([]);
+  });
+});

@@ -40,7 +40,7 @@ interface LabelLine {
 
 const BULLET = /^\s*(?:[-*+•·‣◦▪]|(\d{1,2}|[a-z])[.)])\s+/i;
 const CLOSING =
-  /^(thanks|thank you|many thanks|thanks in advance|thx|regards|best regards|kind regards|warm regards|best|cheers|sincerely|br|greetings|saludos|atenciosamente|obrigado|mit freundlichen grüßen|vielen dank)[\s,.!]*$/i;
+  /^(thanks|thank you|many thanks|thanks in advance|thx|regards|best regards|kind regards|warm regards|best|cheers|sincerely|br|greetings|best wishes|saludos|un saludo|atenciosamente|obrigado|abraços|cordialement|saluti|cordiali saluti|(viele |liebe |beste )?grüße|gruß|mfg|mit freundlichen grüßen|vielen dank)[\s,.!]*$/i;
 const SIGNATURE_DELIMITER = /^(--|-- |_{5,}|sent from my .*)$/i;
 
 export interface ReadOptions {
@@ -54,7 +54,7 @@ export function readTemplate(text: string, opts: ReadOptions = {}): TemplateFiel
   const found: FieldName[] = [];
   let i = 0;
   while (i < lines.length) {
-    const label = matchLabel(lines[i]!);
+    const label = matchLabel(lines[i]!) ?? matchTableRow(lines[i]!);
     if (!label || fields[label.field] !== undefined) {
       i++;
       continue;
@@ -112,6 +112,29 @@ export function matchLabel(rawLine: string): LabelLine | null {
   return { field, label: label.toLowerCase(), value: stripEmphasis(value), numbered };
 }
 
+/**
+ * An HTML table row flattened to text has no separator: "Severity Sev 1", "VANTIQ version 1.41.3".
+ * Accepted only when the line starts with a label that is not an ordinary word and the rest does not read
+ * as the continuation of a sentence ("Name of the rule is X").
+ */
+export function matchTableRow(rawLine: string): LabelLine | null {
+  const line = rawLine.trim().replace(/\*+/g, "");
+  if (!/^\p{Lu}/u.test(line)) return null;
+  const words = line.split(/\s+/);
+  for (let k = Math.min(6, words.length - 1); k >= 1; k--) {
+    const label = words.slice(0, k).join(" ").replace(/\([^)]*\)/g, "").trim();
+    const field = FIELD_BY_KEY.get(labelKey(label));
+    if (!field || LOOSE_BLOCKED.has(label.toLowerCase())) continue;
+    const value = words.slice(k).join(" ");
+    if (SENTENCE_GLUE.test(value) || value.length > 120) return null;
+    return { field, label: label.toLowerCase(), value, numbered: false };
+  }
+  return null;
+}
+
+const LOOSE_BLOCKED: ReadonlySet<string> = new Set([...WEAK_LABELS, "customer", "installation", "hosting", "sdk", "cli", "env", "sev", "exports", "mail"].filter((w) => w !== "name" && w !== "version" && w !== "product"));
+const SENTENCE_GLUE = /^(of|is|are|was|were|the|a|an|for|in|on|to|and|or|with|from|that|this|has|have|had|we|i|it|at|by|as|be)\b/i;
+
 /** The first ":", "=", "|", tab or spaced dash outside parentheses ("Severity (1 - 4): 2"). */
 function findSeparator(line: string): { at: number; length: number } | null {
   let depth = 0;
@@ -141,16 +164,39 @@ function collectSingle(lines: string[], i: number, sameLine: string): { value: s
 
 /** Lines up to the next label of a field not yet read, or the signature. */
 function collectMultiline(lines: string[], i: number, sameLine: string, found: FieldName[]): { value: string; next: number } {
-  const out = sameLine ? [sameLine] : [];
+  const out: string[] = [];
   let j = i + 1;
+  let endedByLabel = false;
   for (; j < lines.length; j++) {
     const line = lines[j]!;
     if (isSignature(line)) break;
     const label = matchLabel(line);
-    if (label && !found.includes(label.field) && !(label.numbered && WEAK_LABELS.has(label.label))) break;
+    if (label && !found.includes(label.field) && !(label.numbered && WEAK_LABELS.has(label.label))) {
+      endedByLabel = true;
+      break;
+    }
     out.push(line.trimEnd());
   }
-  return { value: out.join("\n"), next: j };
+  if (!endedByLabel) dropSignOff(out);
+  return { value: [sameLine, ...dedent(out)].filter((l, k) => k > 0 || l !== "").join("\n"), next: j };
+}
+
+/** "…\n\nOmar" / "…\n\nJane Doe\nAcme Logistics" at the end of the mail: a sign-off without a closing word. */
+function dropSignOff(out: string[]): void {
+  while (out.length > 0 && out[out.length - 1]!.trim() === "") out.pop();
+  const lastBlank = out.map((l) => l.trim()).lastIndexOf("");
+  if (lastBlank < 0) return;
+  const tail = out.slice(lastBlank + 1).filter((l) => l.trim() !== "");
+  if (tail.length > 0 && tail.length <= 3 && tail.every((l) => NAME_LINE.test(l.trim()))) out.splice(lastBlank);
+}
+
+const NAME_LINE = /^\p{Lu}[\p{L}.'’-]*(\s+[\p{Lu}&][\p{L}.'’&-]*){0,3}$/u;
+
+/** Continuation lines indented under a markdown bullet ("  1. Upgrade …") lose the common indent. */
+function dedent(lines: string[]): string[] {
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => /^\s*/.exec(l)![0].length);
+  const cut = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(Math.min(cut, /^\s*/.exec(l)![0].length)));
 }
 
 function isSignature(line: string): boolean {
