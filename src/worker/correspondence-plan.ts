@@ -1,0 +1,58 @@
+/**
+ * Parsed staff commands → the change to the case row and the events that record it. Pure: the caller
+ * writes the plan. A command that changes nothing (#status open on an open case) records nothing.
+ */
+import type { CaseCommand, CommandStatus } from "../cases/commands.js";
+import type { CaseEventKind } from "../cases/timeline.js";
+import type { Case, CasePatch } from "../store/repos/cases.js";
+
+export interface PlannedEvent {
+  kind: CaseEventKind;
+  data: Record<string, unknown>;
+}
+
+export interface CommandPlan {
+  patch: Omit<CasePatch, "updatedAt">;
+  /** Recorded before the reply itself: what the staff member changed. */
+  events: PlannedEvent[];
+  /** Recorded after the reply, so a reply that resolves the case still counts as a response. */
+  status: { from: CommandStatus; to: CommandStatus } | null;
+  comment: boolean;
+}
+
+export function planCommands(caseRow: Case, commands: CaseCommand[], actor: string): CommandPlan {
+  const plan: CommandPlan = { patch: {}, events: [], status: null, comment: false };
+  for (const c of commands) {
+    switch (c.kind) {
+      case "severity":
+        if (c.severity === caseRow.severity) break;
+        plan.patch.severity = c.severity;
+        plan.patch.severitySource = "staff";
+        plan.patch.severityReason = `set by ${actor}`;
+        plan.events.push({ kind: "severity-changed", data: { severity: c.severity, from: caseRow.severity } });
+        break;
+      case "type":
+        if (c.caseType === caseRow.caseType) break;
+        plan.patch.caseType = c.caseType;
+        plan.events.push({ kind: "type-changed", data: { caseType: c.caseType, from: caseRow.caseType } });
+        break;
+      case "assign":
+        if (c.staffId === caseRow.assigneeId) break;
+        plan.patch.assigneeId = c.staffId;
+        plan.events.push({ kind: "assigned", data: { assigneeId: c.staffId, email: c.email } });
+        break;
+      case "workaround":
+        plan.events.push({ kind: "workaround-provided", data: {} });
+        break;
+      case "status":
+        if (c.status === caseRow.status) break;
+        plan.patch.status = c.status;
+        plan.status = { from: caseRow.status, to: c.status };
+        break;
+      case "comment":
+        plan.comment = true;
+        break;
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,142 @@
+/**
+ * Correspondence on an existing case, applied inside the inbound transaction after the message row is
+ * stored. A staff member's email: its commands are applied (all or nothing), then it is recorded as a
+ * public reply and relayed to the customer from the support address (or, with #comment, kept as an
+ * internal note). A customer's email: recorded, reopens a waiting or resolved case, and is forwarded to
+ * the engineers. Either way the case's SLA is evaluated again.
+ */
+import { eq } from "drizzle-orm";
+import { parseCommands, type CaseCommand, type CommandError } from "../cases/commands.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import type { OutgoingKind } from "../outbox/headers.js";
+import type { Db } from "../store/database.js";
+import type { Case } from "../store/repos/cases.js";
+import type { Contact } from "../store/repos/contacts.js";
+import { appendEvent } from "../store/repos/events.js";
+import { listStaff } from "../store/repos/staff.js";
+import { cases } from "../store/schema/index.js";
+import { policyOf } from "./case-sla.js";
+import { refreshCaseSla } from "./case-sla-refresh.js";
+import { attachmentRefs, lastCustomerMessage, loadParties } from "./correspondence-load.js";
+import { commandErrorData, queueCaseMail } from "./correspondence-mail.js";
+import { planCommands, type PlannedEvent } from "./correspondence-plan.js";
+import type { Desk } from "./desk.js";
+
+export { applyCustomerMessage } from "./correspondence-customer.js";
+
+export interface InboundEntry {
+  /** The messages row already stored for this email. */
+  id: number;
+  normalized: NormalizedMessage;
+  /** The body text with quoted history removed (what the case thread shows). */
+  text: string;
+}
+
+export interface StaffMessageInput {
+  desk: Desk;
+  caseRow: Case;
+  message: InboundEntry;
+  staffMember: { id: number; email: string; name: string };
+  now: number;
+}
+
+export interface CorrespondenceResult {
+  /**
+   * rejected: a command was wrong, nothing applied; note: #comment; reply: recorded and relayed;
+   * changed: commands only, no text for the customer; customer-reply: a customer's message.
+   */
+  outcome: "rejected" | "note" | "reply" | "changed" | "customer-reply";
+  commands: CaseCommand[];
+  errors: CommandError[];
+  /** Kinds of mail queued by this call. */
+  queued: OutgoingKind[];
+  caseRow: Case;
+}
+
+export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promise<CorrespondenceResult> {
+  const { desk, caseRow, message, staffMember, now } = input;
+  const policy = policyOf(desk.policies, caseRow);
+  const staff = await listStaff(tx, { activeOnly: true });
+  const parsed = parseCommands(message.normalized.text, { policy, staff });
+  const actor = staffMember.email;
+  const record = (e: PlannedEvent) => appendEvent(tx, { caseId: caseRow.id, at: new Date(now), actor, kind: e.kind, data: e.data });
+  const queued: OutgoingKind[] = [];
+
+  if (parsed.errors.length) {
+    await record({ kind: "command-rejected", data: { messageRowId: message.id, errors: parsed.errors } });
+    const mail = {
+      kind: "command-error" as const,
+      messageRowId: message.id,
+      to: [staffMember.email],
+      parent: message.normalized,
+      subject: message.normalized.subject,
+      data: commandErrorData(staffMember.name, parsed.errors),
+    };
+    if (await queueCaseMail(tx, desk, caseRow, mail, now)) queued.push("command-error");
+    return { outcome: "rejected", commands: [], errors: parsed.errors, queued, caseRow };
+  }
+
+  const plan = planCommands(caseRow, parsed.commands, actor);
+  for (const e of plan.events) await record(e);
+  // A message that is only commands (no words for the customer) changes the case but is not a reply.
+  const hasText = parsed.body.trim() !== "";
+  if (plan.comment) {
+    const note = parseCommands(message.text, { policy, staff }).body.trim();
+    await record({ kind: "note", data: { messageRowId: message.id, text: note } });
+  } else if (hasText) {
+    await record({ kind: "staff-replied", data: { public: true, messageRowId: message.id } });
+    if (await relay(tx, input, parsed.body)) queued.push("relay");
+  }
+  if (plan.status) await record({ kind: "status-changed", data: { status: plan.status.to, from: plan.status.from } });
+  const [updated] = await tx
+    .update(cases)
+    .set({ ...plan.patch, updatedAt: new Date(now) })
+    .where(eq(cases.id, caseRow.id))
+    .returning();
+  // The customer hears that the case is resolved even when the resolving message itself is internal.
+  if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated! }))) queued.push("resolution-notice");
+  await refreshCaseSla(tx, desk, caseRow.id, now);
+  const outcome = plan.comment ? "note" : hasText ? "reply" : "changed";
+  return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated! };
+}
+
+/** The staff member's words (commands removed, their quoting kept) to the requester, Cc the DTCs on the case. */
+async function relay(tx: Db, input: StaffMessageInput, body: string): Promise<boolean> {
+  const { desk, caseRow, message, staffMember, now } = input;
+  const [parties, parent, files] = await Promise.all([
+    loadParties(tx, caseRow),
+    lastCustomerMessage(tx, caseRow.id, message.id),
+    attachmentRefs(tx, message.id),
+  ]);
+  const mail = {
+    kind: "relay" as const,
+    messageRowId: message.id,
+    to: [parties.requester.email],
+    cc: parties.otherDtcs.map((c) => c.email),
+    parent,
+    data: { body, staffName: staffMember.name, policyName: policyOf(desk.policies, caseRow).name },
+    attachments: files,
+  };
+  return queueCaseMail(tx, desk, caseRow, mail, now);
+}
+
+async function resolutionNotice(tx: Db, input: StaffMessageInput): Promise<boolean> {
+  const { desk, caseRow, message, now } = input;
+  const [parties, parent] = await Promise.all([loadParties(tx, caseRow), lastCustomerMessage(tx, caseRow.id, message.id)]);
+  const mail = {
+    kind: "resolution-notice" as const,
+    messageRowId: message.id,
+    to: [parties.requester.email],
+    parent,
+    data: { requesterName: parties.requester.name, policyName: policyOf(desk.policies, caseRow).name },
+  };
+  return queueCaseMail(tx, desk, caseRow, mail, now);
+}
+
+export interface CustomerMessageInput {
+  desk: Desk;
+  caseRow: Case;
+  message: InboundEntry;
+  contact: Pick<Contact, "id" | "email" | "name">;
+  now: number;
+}
