@@ -1,0 +1,152 @@
+/**
+ * Applying a "new-case" plan: the case, its first events, its SLA state and the acknowledgment,
+ * all in the caller's transaction. The acknowledgment's idempotency key is the case's source message,
+ * so a retried transaction or a re-delivered message can never queue a second one.
+ */
+import { eq } from "drizzle-orm";
+import type { NewCasePlan } from "../cases/inbound.js";
+import { formatBytes, formatDue, readerZone } from "../cases/present.js";
+import { AppError } from "../errors.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import { caseSubject, caseToken, messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
+import { enqueue } from "../outbox/queue.js";
+import { serviceLevelFor } from "../policy/select.js";
+import type { Policy } from "../policy/types.js";
+import type { MetricStatus } from "../sla/types.js";
+import type { Db } from "../store/database.js";
+import { createCase, type Case } from "../store/repos/cases.js";
+import { otherDtcs } from "../store/repos/contacts.js";
+import { appendEvent } from "../store/repos/events.js";
+import { cases, contacts, messages, organizations } from "../store/schema/index.js";
+import { refreshCaseSla } from "./case-sla-refresh.js";
+import type { Desk } from "./desk.js";
+
+type OrgRow = typeof organizations.$inferSelect;
+type ContactRow = typeof contacts.$inferSelect;
+
+export interface OpenCaseInput {
+  desk: Desk;
+  plan: NewCasePlan;
+  msg: NormalizedMessage;
+  /** The stored inbound message row that opened the case. */
+  messageRowId: number;
+  now: number;
+}
+
+export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
+  const { desk, plan, msg, now } = input;
+  const policy = desk.policies.get(plan.policyId);
+  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
+  const [org] = await tx.select().from(organizations).where(eq(organizations.name, plan.organization.name));
+  const [requester] = await tx.select().from(contacts).where(eq(contacts.email, plan.requester.email));
+  if (!org || !requester) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
+
+  const at = new Date(now);
+  const created = await createCase(tx, {
+    organizationId: org.id,
+    requesterId: requester.id,
+    subject: msg.subject || "(no subject)",
+    caseType: plan.caseType,
+    severity: plan.severity.id,
+    severitySource: plan.severity.source,
+    severityReason: plan.severity.reason,
+    environment: plan.environment,
+    productVersion: plan.fields.version ?? null,
+    clientApp: plan.fields.clientApp ?? null,
+    namespaces: plan.fields.namespaces ? plan.fields.namespaces.split(/[,;\s]+/).filter(Boolean) : [],
+    templateFields: plan.fields as Record<string, string>,
+    missingFields: plan.missingFields,
+    policyId: plan.policyId,
+    openedAt: at,
+    updatedAt: at,
+  });
+  await tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId));
+  const actor = plan.requester.email;
+  await appendEvent(tx, {
+    caseId: created.id,
+    at,
+    actor,
+    kind: "opened",
+    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason },
+  });
+  // The automatic acknowledgment is not a response, but Konneqt's workaround and resolution clocks run from it.
+  await appendEvent(tx, { caseId: created.id, at, actor: "system", kind: "acknowledged", data: { automatic: true } });
+
+  const evaluation = await refreshCaseSla(tx, desk, created.id, now);
+  const [updated] = await tx.select().from(cases).where(eq(cases.id, created.id));
+
+  if (plan.acknowledge) {
+    const firstResponse = evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null;
+    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: updated!, firstResponse, now });
+  }
+  return updated!;
+}
+
+interface AckInput {
+  desk: Desk;
+  policy: Policy;
+  plan: NewCasePlan;
+  msg: NormalizedMessage;
+  org: OrgRow;
+  requester: ContactRow;
+  caseRow: Case;
+  firstResponse: MetricStatus | null;
+  now: number;
+}
+
+/** "4 business hours, weekdays 08:00–18:00 Pacific time" or "30 minutes, 24x7". */
+function coverageWords(policy: Policy, plan: NewCasePlan): string {
+  const level = serviceLevelFor(policy, {
+    caseType: plan.caseType,
+    severity: plan.severity.id,
+    environment: plan.environment,
+    entitlements: plan.organization.entitlements,
+  });
+  return level?.coverage === "24x7" ? "around the clock, 24x7" : policy.calendar.description;
+}
+
+async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
+  const { desk, policy, plan, msg, caseRow } = a;
+  const zone = readerZone(a.requester.timeZone, a.org.timeZone, policy.calendar.zone);
+  const severityName = (id: string | undefined) => policy.severities.find((s) => s.id === id)?.name ?? id ?? "";
+  const cc = policy.ackCcDtcs ? (await otherDtcs(tx, a.org.id, a.requester.id)).map((c) => c.email) : [];
+  const body = desk.templates.render("acknowledgment", {
+    requesterName: a.requester.name,
+    caseNumber: caseRow.number,
+    caseToken: caseToken(desk.caseTokenFormat, caseRow.number),
+    subject: caseRow.subject,
+    severity: {
+      name: severityName(plan.severity.id),
+      requestedName: severityName(plan.severity.requested),
+      downgraded: plan.severity.source === "downgrade",
+      reason: plan.severity.reason,
+    },
+    firstResponse: a.firstResponse
+      ? { due: formatDue(a.firstResponse.dueAt, zone), target: a.firstResponse.targetText, coverage: coverageWords(policy, plan) }
+      : null,
+    missingFields: plan.missingFields,
+    droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),
+    policyName: policy.name,
+    supportAddress: desk.fromAddress,
+  });
+  const key = `case:${caseRow.number}:acknowledgment`;
+  await enqueue(
+    tx,
+    {
+      idempotencyKey: key,
+      kind: "acknowledgment",
+      caseId: caseRow.id,
+      from: desk.fromAddress,
+      to: [a.requester.email],
+      cc,
+      replyTo: desk.fromAddress,
+      subject: caseSubject(desk.caseTokenFormat, caseRow.number, msg.subject || "(no subject)"),
+      messageId: messageIdFor(key, desk.supportDomain),
+      ...threadRefs({ messageId: msg.messageId, references: msg.references }),
+      headers: { ...standardHeaders("acknowledgment", desk.fromAddress) },
+      text: body.text,
+      html: body.html,
+    },
+    a.now,
+  );
+}

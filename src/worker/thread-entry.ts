@@ -1,0 +1,54 @@
+/**
+ * Applying a "thread" plan: the stored message joins its case. Staff mail is correspondence (commands,
+ * relay to the customer); a customer's mail is forwarded to the engineer and may reopen the case;
+ * automatic mail (an auto-reply, a bounce) is only recorded, never answered.
+ */
+import { eq } from "drizzle-orm";
+import type { ThreadPlan } from "../cases/inbound.js";
+import { AppError } from "../errors.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import type { Db } from "../store/database.js";
+import { requireCaseByNumber } from "../store/repos/cases.js";
+import { appendEvent } from "../store/repos/events.js";
+import { getStaffByEmail } from "../store/repos/staff.js";
+import { contacts, messages } from "../store/schema/index.js";
+import { refreshCaseSla } from "./case-sla-refresh.js";
+import { applyCustomerMessage, applyStaffMessage } from "./correspondence.js";
+import type { Desk } from "./desk.js";
+
+export interface ThreadEntryInput {
+  desk: Desk;
+  decision: ThreadPlan & { sender: string };
+  msg: NormalizedMessage;
+  messageRowId: number;
+  now: number;
+}
+
+export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise<void> {
+  const { desk, decision, msg, messageRowId, now } = input;
+  const caseRow = await requireCaseByNumber(tx, decision.caseNumber);
+  await tx.update(messages).set({ caseId: caseRow.id }).where(eq(messages.id, messageRowId));
+  const message = { id: messageRowId, normalized: msg, text: decision.text };
+
+  if (decision.author === "staff") {
+    const staffMember = await getStaffByEmail(tx, decision.sender);
+    if (!staffMember) throw new AppError("E_DIRECTORY", `staff member ${decision.sender} vanished`);
+    await applyStaffMessage(tx, { desk, caseRow, message, staffMember, now });
+    return;
+  }
+  if (decision.author === "customer") {
+    const [contact] = await tx.select().from(contacts).where(eq(contacts.email, decision.sender));
+    // A participant who is not a registered contact (a colleague on Cc) still writes on the case.
+    const author = contact ?? { id: 0, email: decision.sender, name: msg.from?.name || decision.sender };
+    await applyCustomerMessage(tx, { desk, caseRow, message, contact: author, now });
+    return;
+  }
+  await appendEvent(tx, {
+    caseId: caseRow.id,
+    at: new Date(now),
+    actor: decision.sender || "unknown",
+    kind: "automatic-message",
+    data: { subject: msg.subject, bounceOf: decision.bounceOf ?? [] },
+  });
+  await refreshCaseSla(tx, desk, caseRow.id, now);
+}

@@ -1,0 +1,59 @@
+/**
+ * A support desk for integration tests: the bundled policies, the bundled templates, fixed addresses,
+ * and a directory seeded through the same repositories the CLI uses.
+ */
+import type { InboundConfig } from "../../src/cases/inbound.js";
+import { DEFAULT_PARSE_LIMITS } from "../../src/mail/message.js";
+import { createTemplateRenderer } from "../../src/outbox/templates.js";
+import { loadBundledPolicies } from "../../src/policy/load.js";
+import type { Db } from "../../src/store/database.js";
+import { createContact } from "../../src/store/repos/contacts.js";
+import { createOrganization } from "../../src/store/repos/organizations.js";
+import { createStaff } from "../../src/store/repos/staff.js";
+import type { Desk } from "../../src/worker/desk.js";
+import type { InboundDeps } from "../../src/worker/inbound.js";
+import type { Clock } from "../../src/clock/clock.js";
+
+export const SUPPORT = "support@vendor.example";
+
+export function testDesk(): Desk {
+  return {
+    policies: loadBundledPolicies(),
+    templates: createTemplateRenderer(),
+    fromAddress: SUPPORT,
+    supportDomain: "support-inbox.local",
+    caseTokenFormat: "[Case #{number}]",
+    timeZone: "America/Los_Angeles",
+  };
+}
+
+export const inboundConfig: InboundConfig = {
+  autoReplyCapPerHour: 5,
+  unknownSenders: "reply",
+  caseTokenFormat: "[Case #{number}]",
+  ourDomains: ["support-inbox.local"],
+  ourAddresses: [SUPPORT],
+  requireDkimOrSpf: false,
+};
+
+export function inboundDeps(db: Db, clock: Clock, desk = testDesk()): InboundDeps {
+  const quiet = { info() {}, warn() {}, error() {} };
+  return { db, desk, clock, logger: quiet, config: inboundConfig, limits: DEFAULT_PARSE_LIMITS };
+}
+
+/** Acme on VANTIQ with two DTCs and a non-DTC colleague; one engineer, one manager. */
+export async function seedAcme(db: Db, opts: { policyId?: string; entitlements?: string[] } = {}) {
+  const org = await createOrganization(db, {
+    name: "Acme",
+    policyId: opts.policyId ?? "vantiq",
+    entitlements: opts.entitlements ?? [],
+    domains: ["customer.example"],
+    timeZone: "America/Los_Angeles",
+  });
+  const jane = await createContact(db, { email: "jane.doe@customer.example", name: "Jane Doe", organizationId: org.id, dtc: true, timeZone: "America/Los_Angeles" });
+  const omar = await createContact(db, { email: "omar.haddad@customer.example", name: "Omar Haddad", organizationId: org.id, dtc: true });
+  const marco = await createContact(db, { email: "m.rossi@customer.example", name: "Marco Rossi", organizationId: org.id, dtc: false });
+  const alice = await createStaff(db, { email: "alice@vendor.example", name: "Alice Engineer", role: "engineer", timeZone: "America/Los_Angeles" });
+  const mike = await createStaff(db, { email: "mike@vendor.example", name: "Mike Manager", role: "manager", timeZone: "America/New_York" });
+  return { org, jane, omar, marco, alice, mike };
+}

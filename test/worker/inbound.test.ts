@@ -1,0 +1,124 @@
+import { cp, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock/clock.js";
+import { deliverToMaildir, MaildirSource } from "../../src/sources/maildir.js";
+import type { Db } from "../../src/store/database.js";
+import { listCases } from "../../src/store/repos/cases.js";
+import { listRejections } from "../../src/store/repos/mailboxes.js";
+import { listOutbox } from "../../src/store/repos/outbox.js";
+import { caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff, attachments } from "../../src/store/schema/index.js";
+import { drainSource, processRawMessage } from "../../src/worker/inbound.js";
+import { testDatabases } from "../support/db.js";
+import { inboundDeps, seedAcme, SUPPORT } from "../support/desk.js";
+
+const fixture = (name: string) => readFile(join(import.meta.dirname, "..", "fixtures", "mail", name));
+const mailbox = { name: "support", address: SUPPORT, defaultPolicy: "vantiq", folder: "INBOX", usesCursor: false };
+
+describe.each(testDatabases())("inbound pipeline on %s", (target) => {
+  let db: Db;
+  let dir: string;
+  let source: MaildirSource;
+  let clock: ManualClock;
+
+  beforeAll(async () => {
+    db = await target.open();
+  });
+  afterAll(() => target.close());
+  beforeEach(async () => {
+    for (const t of [outbox, attachments, caseEvents, messages, cases, inboundRejections, processingAttempts, contacts, organizations, staff]) await db.delete(t);
+    await seedAcme(db);
+    dir = await mkdtemp(join(tmpdir(), "maildir-"));
+    clock = new ManualClock("2026-11-10T17:14:30Z"); // Tue 09:14:30 Pacific
+    source = new MaildirSource({ name: "support", path: dir, clock });
+  });
+
+  it("opens a case for a DTC's full template and acknowledges it with the first response due time", async () => {
+    await deliverToMaildir(dir, await fixture("template-full-vantiq.eml"));
+    const summary = await drainSource(inboundDeps(db, clock), source, mailbox);
+    expect(summary).toMatchObject({ fetched: 1, processed: 1, failed: 0 });
+    const [opened] = await listCases(db);
+    expect(opened).toMatchObject({ severity: "1", severitySource: "field", environment: "production", status: "open" });
+    const acks = await listOutbox(db, { caseId: opened!.id });
+    expect(acks).toHaveLength(1);
+    const ack = acks[0]!;
+    expect(ack.to).toEqual(["jane.doe@customer.example"]);
+    expect(ack.cc).toEqual(["omar.haddad@customer.example"]);
+    expect(ack.subject).toBe(`Re: [Case #${opened!.number}] Event stream stops processing after namespace redeploy`);
+    expect(ack.inReplyTo).toBe("CAF9x2k1-full-template-001@mail.customer.example");
+    expect(ack.headers["Auto-Submitted"]).toBe("auto-replied");
+    // Severity 1, 4 business hours from Tue 09:14:30 Pacific.
+    expect(ack.text).toContain("Our first response is due by Tue 10 Nov 2026, 13:14 PST (4 business hours, weekdays 08:00–18:00 Pacific time).");
+    // The message left new/ only after the commit.
+    expect(await readdir(join(dir, "new"))).toEqual([]);
+    expect((await readdir(join(dir, "cur")))[0]).toMatch(/:2,S$/);
+  });
+
+  it("never opens a second case or sends a second acknowledgment for the same mail", async () => {
+    const raw = await fixture("template-full-vantiq.eml");
+    await deliverToMaildir(dir, raw);
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    // A re-delivery of the same message, and the same message arriving through ingest.
+    await deliverToMaildir(dir, raw);
+    const again = await drainSource(inboundDeps(db, clock), source, mailbox);
+    expect(again).toMatchObject({ fetched: 1, processed: 1 });
+    const direct = await processRawMessage(inboundDeps(db, clock), mailbox, raw, { receivedAt: null });
+    expect(direct.applied.outcome).toBe("duplicate");
+    expect(await listCases(db)).toHaveLength(1);
+    expect((await listOutbox(db)).filter((r) => r.kind === "acknowledgment")).toHaveLength(1);
+  });
+
+  it("survives a crash between the commit and marking the message processed", async () => {
+    const raw = await fixture("template-full-vantiq.eml");
+    await deliverToMaildir(dir, raw);
+    // The worker committed the case, then died before telling the source.
+    await processRawMessage(inboundDeps(db, clock), mailbox, raw, { receivedAt: null });
+    expect(await readdir(join(dir, "new"))).toHaveLength(1);
+    const restarted = await drainSource(inboundDeps(db, clock), new MaildirSource({ name: "support", path: dir, clock }), mailbox);
+    expect(restarted).toMatchObject({ processed: 1 });
+    expect(await readdir(join(dir, "new"))).toEqual([]);
+    expect(await listCases(db)).toHaveLength(1);
+    expect((await listOutbox(db)).filter((r) => r.kind === "acknowledgment")).toHaveLength(1);
+  });
+
+  it("answers a colleague who is not a DTC politely without opening a case or naming the DTCs", async () => {
+    await deliverToMaildir(dir, await fixture("template-markdown-bold.eml"));
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    expect(await listCases(db)).toHaveLength(0);
+    const [refusal] = await listOutbox(db);
+    expect(refusal).toMatchObject({ kind: "refusal", to: ["li.wei@customer.example"] });
+    expect(refusal!.text).toContain("Support requests for Acme must come from your organization's designated technical contacts");
+    expect(refusal!.text).not.toContain("jane.doe@customer.example");
+    expect(refusal!.headers["Auto-Submitted"]).toBe("auto-replied");
+    const [rejection] = await listRejections(db);
+    expect(rejection).toMatchObject({ disposition: "refused", reasonCode: "non-dtc" });
+  });
+
+  it("records an auto-reply and never answers it", async () => {
+    await deliverToMaildir(dir, await fixture("auto-reply-rfc3834.eml"));
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    expect(await listOutbox(db)).toHaveLength(0);
+    expect(await listCases(db)).toHaveLength(0);
+  });
+
+  it("quarantines a message that fails three times and moves on to the next", async () => {
+    const huge = Buffer.from(`X-Junk: ${"a".repeat(300 * 1024)}\r\nFrom: jane.doe@customer.example\r\nSubject: x\r\n\r\nbody\r\n`);
+    await deliverToMaildir(dir, huge);
+    clock.advance(1000);
+    const good = await fixture("template-full-vantiq.eml");
+    const deps = inboundDeps(db, clock);
+    // Deliver the good one later so it sorts after the bad one.
+    const first = await drainSource(deps, source, mailbox);
+    expect(first).toMatchObject({ failed: 1, processed: 0 });
+    await deliverToMaildir(dir, good);
+    expect(await drainSource(deps, source, mailbox)).toMatchObject({ failed: 1, processed: 0 });
+    const third = await drainSource(deps, source, mailbox);
+    expect(third).toMatchObject({ failed: 1, quarantined: 1, processed: 1 });
+    expect(await listCases(db)).toHaveLength(1);
+    expect(await readdir(join(dir, ".Quarantine", "cur"))).toHaveLength(1);
+    const [rejection] = await listRejections(db);
+    expect(rejection).toMatchObject({ disposition: "quarantined", reasonCode: "processing-failed", attempts: 3 });
+    expect(rejection!.detail).toMatch(/header/i);
+  });
+});
