@@ -82,4 +82,11 @@ describe("threadLookupKeys", () => {
       caseToken: 3,
     });
   });
+
+  it("adds the messages a bounce reports", () => {
+    expect(threadLookupKeys({ inReplyTo: null, references: [], reportedMessageIds: ["out-1@support-inbox.local"], subject: "Undelivered" })).toEqual({
+      messageIds: ["out-1@support-inbox.local"],
+      caseToken: null,
+    });
+  });
 });

@@ -63,12 +63,15 @@ export function extractCaseToken(subject: string, format: string = DEFAULT_CASE_
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-/** What the caller must load before calling threadDecision. */
+/**
+ * What the caller must load before deciding: the case of each Message-ID (In-Reply-To, References, and for a
+ * bounce the messages it reports) and the case the subject token names.
+ */
 export function threadLookupKeys(
-  msg: Pick<NormalizedMessage, "inReplyTo" | "references" | "subject">,
+  msg: Pick<NormalizedMessage, "inReplyTo" | "references" | "subject"> & Partial<Pick<NormalizedMessage, "reportedMessageIds">>,
   format: string = DEFAULT_CASE_TOKEN_FORMAT,
 ): { messageIds: string[]; caseToken: number | null } {
-  const ids = [msg.inReplyTo, ...msg.references].filter((id): id is string => Boolean(id));
+  const ids = [msg.inReplyTo, ...msg.references, ...(msg.reportedMessageIds ?? [])].filter((id): id is string => Boolean(id));
   return { messageIds: [...new Set(ids)], caseToken: extractCaseToken(msg.subject, format) };
 }
 
