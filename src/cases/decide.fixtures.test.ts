@@ -8,15 +8,15 @@ import { threadLookupKeys } from "../mail/threading.js";
 import { loadBundledPolicies } from "../policy/load.js";
 import { decideInbound } from "./decide.js";
 import { toDryRunJson } from "./dry-run.js";
-import type { ContactInfo, InboundContext } from "./inbound.js";
+import type { ContactInfo, InboundContext, OrganizationInfo } from "./inbound.js";
 
 const NOW = Date.UTC(2026, 10, 17, 12, 0);
 const policies = loadBundledPolicies();
 const parse = async (name: string): Promise<NormalizedMessage> =>
   parseMessage(readFileSync(fileURLToPath(new URL(`../../test/fixtures/mail/${name}`, import.meta.url))), DEFAULT_PARSE_LIMITS);
 
-const acme = { name: "Acme Logistics", policyId: "vantiq", entitlements: [], domains: ["customer.example"], timeZone: "Europe/Berlin" };
-const dtcFor = (msg: NormalizedMessage, organization = acme): ContactInfo => ({
+const acme: OrganizationInfo = { name: "Acme Logistics", policyId: "vantiq", entitlements: [], domains: ["customer.example"], timeZone: "Europe/Berlin" };
+const dtcFor = (msg: NormalizedMessage, organization: OrganizationInfo = acme): ContactInfo => ({
   email: msg.from!.address,
   name: msg.from!.name,
   dtc: true,
