@@ -1,0 +1,129 @@
+/**
+ * The daily digest job, run on every worker tick: each active manager whose local time has passed
+ * `localTime` today and who has no digest for that day yet gets one. The digests_sent row (unique per
+ * manager and day) and the outbox row are inserted in one transaction, so two workers or two ticks can
+ * never send the same day twice: the loser's insert finds the row and queues nothing.
+ */
+import type { Clock } from "../clock/clock.js";
+import { messageIdFor, standardHeaders } from "../outbox/headers.js";
+import { enqueue } from "../outbox/queue.js";
+import type { Db } from "../store/database.js";
+import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
+import { listStaff, type Staff } from "../store/repos/staff.js";
+import type { Desk } from "../worker/desk.js";
+import { buildDigest, type DigestData } from "./build.js";
+import { instantAt, localDay } from "./days.js";
+import { loadDigestCases, type LoadedDigestCases } from "./load.js";
+import { renderDigest, type RenderedDigest } from "./render.js";
+
+export interface DigestLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DigestTickOptions {
+  db: Db;
+  desk: Desk;
+  clock: Clock;
+  logger: DigestLogger;
+  /** "HH:MM" in each manager's zone (config digest.localTime). */
+  localTime?: string;
+  /** Send the short "no breaches" note on a quiet day (config digest.sendEmpty). */
+  sendEmpty?: boolean;
+}
+
+export interface DigestTickSummary {
+  queued: number;
+  /** Quiet days recorded without mail because sendEmpty is off. */
+  quiet: number;
+  failed: number;
+}
+
+export const digestKey = (managerId: number, day: string) => `digest:${managerId}:${day}`;
+export const managerZone = (m: Pick<Staff, "timeZone">, desk: Pick<Desk, "timeZone">) => m.timeZone ?? desk.timeZone;
+
+/** Managers whose digest for their current local day is due and not yet recorded. */
+async function dueManagers(db: Db, desk: Desk, now: number, localTime: string, logger: DigestLogger) {
+  const due: Array<{ manager: Staff; day: string; zone: string }> = [];
+  for (const manager of await listStaff(db, { role: "manager", activeOnly: true })) {
+    try {
+      const zone = managerZone(manager, desk);
+      const day = localDay(now, zone);
+      if (now >= instantAt(day, localTime, zone) && !(await digestWasSent(db, manager.id, day))) due.push({ manager, day, zone });
+    } catch (error) {
+      logger.error({ manager: manager.email, error: (error as Error).message }, "cannot schedule this manager's digest");
+    }
+  }
+  return due;
+}
+
+export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSummary> {
+  const { db, desk, logger } = opts;
+  const now = opts.clock.now();
+  const summary: DigestTickSummary = { queued: 0, quiet: 0, failed: 0 };
+  const due = await dueManagers(db, desk, now, opts.localTime ?? "08:00", logger);
+  if (due.length === 0) return summary;
+  // Every manager sees the same cases; only the zone (day names, times) differs, so load once.
+  const loaded = await loadForDigest(db, desk, now, logger);
+  for (const { manager, day, zone } of due) {
+    try {
+      const data = buildDigest({ cases: loaded.cases, zone, now });
+      const outcome = await recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true);
+      if (outcome === "queued") summary.queued++;
+      if (outcome === "quiet") summary.quiet++;
+      if (outcome !== "taken") logger.info({ manager: manager.email, day, breaches: data.breaches.length, atRisk: data.atRisk.length, outcome }, "daily digest");
+    } catch (error) {
+      summary.failed++;
+      logger.error({ manager: manager.email, day, error: (error as Error).message }, "daily digest failed; will try again next tick");
+    }
+  }
+  return summary;
+}
+
+async function loadForDigest(db: Db, desk: Desk, now: number, logger: DigestLogger): Promise<LoadedDigestCases> {
+  const loaded = await loadDigestCases(db, desk.policies, now);
+  if (loaded.unknownPolicy.length > 0) {
+    logger.warn({ cases: loaded.unknownPolicy.slice(0, 20).map((c) => c.number), count: loaded.unknownPolicy.length }, "digest leaves out cases whose policy is not loaded");
+  }
+  return loaded;
+}
+
+/** "taken": another worker or tick recorded this day first, so nothing is queued. */
+async function recordAndQueue(db: Db, desk: Desk, manager: Staff, day: string, data: DigestData, now: number, sendEmpty: boolean) {
+  const mail = data.empty && !sendEmpty ? null : renderDigest(desk.templates, data);
+  return db.transaction(async (tx): Promise<"queued" | "quiet" | "taken"> => {
+    if (!(await markDigestSent(tx, manager.id, day, new Date(now)))) return "taken";
+    if (!mail) return "quiet";
+    const key = digestKey(manager.id, day);
+    const queued = await enqueue(tx, digestOutgoing(desk, manager, key, mail), now);
+    return queued ? "queued" : "taken";
+  });
+}
+
+function digestOutgoing(desk: Desk, manager: Staff, key: string, mail: RenderedDigest) {
+  return {
+    idempotencyKey: key,
+    kind: "digest",
+    caseId: null,
+    from: desk.fromAddress,
+    to: [manager.email],
+    replyTo: desk.fromAddress,
+    subject: mail.subject,
+    messageId: messageIdFor(key, desk.supportDomain),
+    headers: { ...standardHeaders("digest", desk.fromAddress) },
+    text: mail.text,
+    html: mail.html,
+  };
+}
+
+/**
+ * The digest a manager would get at `now`, rendered, without recording or queuing anything
+ * (`support-inbox digest preview`).
+ */
+export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: number): Promise<RenderedDigest & { data: DigestData }> {
+  const { cases } = await loadDigestCases(db, desk.policies, now);
+  const data = buildDigest({ cases, zone: managerZone(manager, desk), now });
+  return { ...renderDigest(desk.templates, data), data };
+}
+
