@@ -16,7 +16,7 @@ import { stripReplyPrefixes } from "./subject.js";
 
 export { chooseCaseType } from "./case-type.js";
 export type { CaseTypeChoice } from "./case-type.js";
-export { missingFields } from "./missing-fields.js";
+export { missingFieldLabel, missingFields, requiredFieldName } from "./missing-fields.js";
 
 export interface SeverityChoice {
   id: string;

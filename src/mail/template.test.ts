@@ -201,3 +201,9 @@ describe("readTemplate on HTML tables flattened to text", () => {
     expect(readTemplate("Name of the rule is Foo\nSeverity is not clear to us\nType the command\nproduct was fine").found).toEqual([]);
   });
 });
+
+describe("readTemplate table rows stay short", () => {
+  it("does not take a long prose line that happens to start with a label word", () => {
+    expect(readTemplate("Version 1.41 introduced a regression in the way our rules are evaluated on edge nodes").found).toEqual([]);
+  });
+});

@@ -126,7 +126,7 @@ export function matchTableRow(rawLine: string): LabelLine | null {
     const field = FIELD_BY_KEY.get(labelKey(label));
     if (!field || LOOSE_BLOCKED.has(label.toLowerCase())) continue;
     const value = words.slice(k).join(" ");
-    if (SENTENCE_GLUE.test(value) || value.length > 120) return null;
+    if (SENTENCE_GLUE.test(value) || value.length > 60) return null;
     return { field, label: label.toLowerCase(), value, numbered: false };
   }
   return null;
