@@ -4,10 +4,11 @@
  */
 import type { Command } from "commander";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { createContext, type AppContext } from "../context.js";
+import { createContext } from "../context.js";
 import { createLogger, redactUrlCredentials, type Logger } from "../log/logger.js";
 import { installShutdownHandlers } from "../worker/lifecycle.js";
-import { runWorker, type Job, type Service } from "../worker/run.js";
+import { buildWorker } from "../worker/jobs.js";
+import { runWorker } from "../worker/run.js";
 
 export function registerStartCommands(program: Command): void {
   program
@@ -18,15 +19,6 @@ export function registerStartCommands(program: Command): void {
       const { config } = command.optsWithGlobals<{ config?: string }>();
       await startWorker({ configPath: config, once: opts.once === true });
     });
-}
-
-/**
- * What the worker does each tick. The pipeline capabilities add theirs here: inbound mailboxes
- * (src/mail), the SLA scheduler (src/worker), the outbox sender (src/outbox).
- */
-export function workerJobs(ctx: AppContext): { jobs: Job[]; services: Service[] } {
-  void ctx;
-  return { jobs: [], services: [] };
 }
 
 export async function startWorker(options: { configPath?: string; once: boolean }): Promise<void> {
@@ -44,8 +36,10 @@ export async function startWorker(options: { configPath?: string; once: boolean 
   });
   try {
     logger.info({ database: ctx.database.kind }, "database ready, migrations applied");
-    const { jobs, services } = workerJobs(ctx);
-    await runWorker({
+    const wiring = buildWorker(ctx, { once: options.once });
+    const { jobs, services } = wiring;
+    try {
+      await runWorker({
       clock: ctx.clock,
       logger: logger.child({ subsystem: "worker" }),
       signal: controller.signal,
@@ -53,7 +47,10 @@ export async function startWorker(options: { configPath?: string; once: boolean 
       services,
       tickMs: loaded.config.scheduler.tickSeconds * 1000,
       once: options.once,
-    });
+      });
+    } finally {
+      await wiring.close();
+    }
   } finally {
     removeHandlers();
     await ctx.close();

@@ -90,7 +90,7 @@ function logOutcome(logger: InboundLogger, mailbox: MailboxInfo, msg: Normalized
     from: msg.from?.address,
     outcome: applied.outcome,
     ...("caseNumber" in applied && applied.caseNumber !== undefined ? { case: applied.caseNumber } : {}),
-    ...(decision ? { classification: decision.classification.kind, authorization: decision.authorization } : {}),
+    ...(decision ? { classification: decision.classification.kind, senderAuthorization: decision.authorization } : {}),
   };
   const text: Record<string, string> = {
     "new-case": "case opened",

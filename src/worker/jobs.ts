@@ -1,0 +1,120 @@
+/**
+ * What `support-inbox start` runs, wired from the config in one place: one inbound loop per mailbox
+ * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the outbox sender.
+ */
+import type { Config, MailboxConfig } from "../config/schema.js";
+import type { AppContext } from "../context.js";
+import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
+import { deliverDue } from "../outbox/deliver.js";
+import { createEmlSender, createSmtpSender, type MailSender } from "../outbox/sender.js";
+import { ImapSource } from "../sources/imap.js";
+import { MaildirSource } from "../sources/maildir.js";
+import type { MailSource } from "../sources/types.js";
+import { deskFromConfig, type Desk } from "./desk.js";
+import { drainSource, type InboundDeps } from "./inbound.js";
+import type { Job, Service } from "./run.js";
+import { schedulerTick } from "./scheduler.js";
+
+export function createSender(config: Config): MailSender {
+  return config.smtp
+    ? createSmtpSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, auth: config.smtp.auth, pool: config.smtp.pool })
+    : createEmlSender(config.outboxDir);
+}
+
+export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
+  const logger = ctx.logger.child({ subsystem: "mailbox", mailbox: m.name });
+  if (m.kind === "maildir") return new MaildirSource({ name: m.name, path: m.maildir.path, clock: ctx.clock, logger });
+  return new ImapSource({
+    name: m.name,
+    host: m.imap.host,
+    port: m.imap.port,
+    tls: m.imap.tls,
+    user: m.imap.user,
+    password: m.imap.password,
+    folder: m.imap.folder,
+    processedFolder: m.imap.move ? m.imap.processedFolder : null,
+    quarantineFolder: m.imap.quarantineFolder,
+    pollIntervalMs: m.imap.pollIntervalSeconds * 1000,
+    clock: ctx.clock,
+    logger,
+  });
+}
+
+export function inboundDepsFor(ctx: AppContext, desk: Desk): InboundDeps {
+  const { config } = ctx;
+  return {
+    db: ctx.database.db,
+    desk,
+    clock: ctx.clock,
+    logger: ctx.logger.child({ subsystem: "inbound" }),
+    config: {
+      autoReplyCapPerHour: config.autoReplyCapPerHour,
+      unknownSenders: config.unknownSenders,
+      caseTokenFormat: config.caseToken,
+      ourDomains: [config.supportDomain],
+      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map((a) => a.toLowerCase()))],
+      ...(config.authservId ? { authservId: config.authservId } : {}),
+      requireDkimOrSpf: config.requireDkimOrSpf,
+    },
+    limits: { ...DEFAULT_PARSE_LIMITS, ...config.limits },
+  };
+}
+
+function mailboxInfo(m: MailboxConfig) {
+  return {
+    name: m.name,
+    address: m.address,
+    defaultPolicy: m.policy,
+    folder: m.kind === "imap" ? m.imap.folder : "INBOX",
+    usesCursor: m.kind === "imap",
+  };
+}
+
+export interface WorkerWiring {
+  jobs: Job[];
+  services: Service[];
+  close(): Promise<void>;
+}
+
+/** `once`: inbound mailboxes are drained as jobs of the single tick instead of long-running services. */
+export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWiring {
+  const desk = deskFromConfig(ctx.config, ctx.policies);
+  const deps = inboundDepsFor(ctx, desk);
+  const sender = createSender(ctx.config);
+  const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx) }));
+  const pollMs = 60_000;
+
+  const inboundJobs: Job[] = sources.map(({ info, source }) => ({
+    name: `inbound:${info.name}`,
+    run: async (signal) => void (await drainSource(deps, source, info, signal)),
+  }));
+  const inboundServices: Service[] = sources.map(({ info, source }) => ({
+    name: `inbound:${info.name}`,
+    run: async (signal) => {
+      while (!signal.aborted) {
+        try {
+          await drainSource(deps, source, info, signal);
+        } catch (error) {
+          deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
+        }
+        await source.waitForNew(signal, pollMs).catch(() => ctx.clock.sleep(pollMs, signal));
+      }
+    },
+  }));
+  const scheduler: Job = {
+    name: "scheduler",
+    run: async () => void (await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) })),
+  };
+  const outbox: Job = {
+    name: "outbox",
+    run: async () => void (await deliverDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "outbox" }) })),
+  };
+  return {
+    jobs: [...(opts.once ? inboundJobs : []), scheduler, outbox],
+    services: opts.once ? [] : inboundServices,
+    async close() {
+      await Promise.all(sources.map(({ source }) => source.close()));
+      await sender.close();
+    },
+  };
+}
