@@ -8,6 +8,7 @@ import { registerStartCommands } from "./start-commands.js";
 import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
+import { registerDigestCommands } from "./digest-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerCalendarCommands(program);
   registerPolicyCommands(program);
   registerSlaCommands(program);
+  registerDigestCommands(program);
   return program;
 }
 

@@ -83,8 +83,8 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
 
 async function loadForDigest(db: Db, desk: Desk, now: number, logger: DigestLogger): Promise<LoadedDigestCases> {
   const loaded = await loadDigestCases(db, desk.policies, now);
-  if (loaded.unknownPolicy.length > 0) {
-    logger.warn({ cases: loaded.unknownPolicy.slice(0, 20).map((c) => c.number), count: loaded.unknownPolicy.length }, "digest leaves out cases whose policy is not loaded");
+  if (loaded.skipped.length > 0) {
+    logger.warn({ count: loaded.skipped.length, cases: loaded.skipped.slice(0, 20) }, "digest leaves out cases it cannot evaluate");
   }
   return loaded;
 }

@@ -4,7 +4,7 @@
  * only those cases (an index scan on status for the open ones, on updated_at for the recent ones) and
  * fetch trails in chunks on parallel connections, so one digest over 100,000 open cases stays in seconds.
  */
-import { and, gt, inArray, notInArray, or } from "drizzle-orm";
+import { and, gt, inArray, lte, notInArray, or } from "drizzle-orm";
 import type { CaseStatus } from "../sla/types.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
@@ -19,13 +19,13 @@ const OPEN: CaseStatus[] = ["open", "waiting"];
 
 export interface LoadedDigestCases {
   cases: DigestCase[];
-  /** Cases left out because their policy is not loaded (a config change); the caller logs them. */
-  unknownPolicy: Array<{ number: number; policyId: string }>;
+  /** Cases left out: policy not loaded (a config change) or a trail the engine refuses; the caller logs them. */
+  skipped: Array<{ number: number; reason: string }>;
 }
 
 type CaseRow = Awaited<ReturnType<typeof selectCases>>[number];
 
-function selectCases(db: Db, since: Date) {
+function selectCases(db: Db, since: Date, now: Date) {
   return db
     .select({
       id: cases.id,
@@ -38,7 +38,13 @@ function selectCases(db: Db, since: Date) {
       requesterId: cases.requesterId,
     })
     .from(cases)
-    .where(or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))));
+    .where(
+      and(
+        or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))),
+        // A preview of a past day must not see cases opened after it.
+        lte(cases.openedAt, now),
+      ),
+    );
 }
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
@@ -48,8 +54,10 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 }
 
 export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now: number): Promise<LoadedDigestCases> {
-  const rows = await selectCases(db, new Date(now - 30 * DAY));
-  const unknownPolicy = rows.filter((r) => !policies.has(r.policyId)).map((r) => ({ number: r.number, policyId: r.policyId }));
+  const rows = await selectCases(db, new Date(now - 30 * DAY), new Date(now));
+  const skipped = rows
+    .filter((r) => !policies.has(r.policyId))
+    .map((r) => ({ number: r.number, reason: `policy "${r.policyId}" is not loaded` }));
   const known = rows.filter((r) => policies.has(r.policyId));
   const [orgs, zones, trails] = await Promise.all([
     loadOrganizations(db, known),
@@ -63,6 +71,15 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     const org = orgs.get(r.organizationId);
     const customerZone = zones.get(r.requesterId) ?? org?.timeZone ?? null;
     const facts = { entitlements: org?.entitlements ?? [], customerZone };
+    // The history as of `now`: a preview of a past day ignores what happened after it.
+    const trail = (trailOf.get(r.id) ?? []).filter((e) => e.at <= now);
+    let metrics;
+    try {
+      metrics = evaluateTrail(policy, trail, facts, [], now).metrics;
+    } catch (error) {
+      skipped.push({ number: r.number, reason: (error as Error).message });
+      continue;
+    }
     result.push({
       number: r.number,
       subject: r.subject,
@@ -71,10 +88,10 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
       severity: { id: r.severity, name: policy.severities.find((s) => s.id === r.severity)?.name ?? r.severity },
       policy,
       customerZone,
-      metrics: evaluateTrail(policy, trailOf.get(r.id) ?? [], facts, [], now).metrics,
+      metrics,
     });
   }
-  return { cases: result, unknownPolicy };
+  return { cases: result, skipped };
 }
 
 async function loadOrganizations(db: Db, rows: CaseRow[]) {

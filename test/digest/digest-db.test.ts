@@ -27,9 +27,17 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
   afterAll(() => target.close());
 
   it("loads open and recently touched cases and evaluates them", async () => {
-    const { cases, unknownPolicy } = await loadDigestCases(db, desk.policies, NOW);
-    expect(unknownPolicy).toEqual([]);
+    const { cases, skipped } = await loadDigestCases(db, desk.policies, NOW);
+    expect(skipped).toEqual([]);
     expect(cases.map((c) => c.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("as of an earlier instant, sees only the cases and events that existed then", async () => {
+    const mondayNoon = Date.parse("2026-03-09T12:00:00Z");
+    const { cases } = await loadDigestCases(db, desk.policies, mondayNoon);
+    expect(cases.map((c) => c.number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 6]);
+    const first = cases.find((c) => c.number === 1)!;
+    expect(first.metrics.find((m) => m.metric === "initial-response")?.state).toBe("running");
   });
 
   it("previews the New York manager's digest: exactly the week's breaches, risks, counts and attainment", async () => {

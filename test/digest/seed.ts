@@ -31,10 +31,11 @@ export interface Seeded {
   utc: store.Staff;
 }
 
-export async function seedWeek(db: Db): Promise<Seeded> {
+/** `policyId`: "test" (the numbers the tests assert) or a bundled policy with severities "1" and "2", for the CLI. */
+export async function seedWeek(db: Db, policyId = "test"): Promise<Seeded> {
   const orgs = new Map<string, { orgId: number; contactId: number }>();
   for (const name of [...new Set(SAMPLE_WEEK.map((c) => c.organization))]) {
-    const org = await store.createOrganization(db, { name, policyId: "test" });
+    const org = await store.createOrganization(db, { name, policyId });
     const slug = name.toLowerCase().replace(/[^a-z]+/g, "");
     const contact = await store.createContact(db, { email: `dtc@${slug}.example`, name: `DTC of ${name}`, organizationId: org.id, dtc: true });
     orgs.set(name, { orgId: org.id, contactId: contact.id });
@@ -50,7 +51,7 @@ export async function seedWeek(db: Db): Promise<Seeded> {
       severity: c.severity,
       severitySource: "field",
       status: c.status,
-      policyId: "test",
+      policyId,
       openedAt: new Date(trail[0]!.at),
       updatedAt: new Date(trail[trail.length - 1]!.at),
     });
