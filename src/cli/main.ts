@@ -9,6 +9,7 @@ import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
 import { registerDigestCommands } from "./digest-commands.js";
+import { registerStoreCommands } from "./store-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerSlaCommands(program);
   registerDigestCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 

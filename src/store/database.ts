@@ -81,15 +81,6 @@ export async function migrate(database: Database): Promise<void> {
   }
 }
 
-/**
- * Database options for CLI commands until the config loader (src/config/) provides them:
- * DATABASE_URL picks Postgres, otherwise PGlite in SUPPORT_INBOX_DATA_DIR or ./data.
- */
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
-  const url = env.DATABASE_URL?.trim();
-  return { url: url ? url : undefined, dataDir: env.SUPPORT_INBOX_DATA_DIR?.trim() || "./data" };
-}
-
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
