@@ -8,7 +8,7 @@ import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { cases, contacts, organizations } from "../store/schema/index.js";
 import type { Desk } from "./desk.js";
-import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
+import { evaluateTrail, loadTrails, nextActionDate, policyOf, slaSnapshot } from "./case-sla.js";
 
 export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: number): Promise<SlaEvaluation> {
   const [row] = await tx
@@ -26,7 +26,7 @@ export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: nu
     .update(cases)
     .set({
       slaState: slaSnapshot(evaluation, now),
-      nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
+      nextActionAt: nextActionDate(evaluation, now),
       updatedAt: new Date(now),
     })
     .where(eq(cases.id, caseId));

@@ -52,3 +52,12 @@ export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFa
 export function slaSnapshot(evaluation: SlaEvaluation, now: number) {
   return { evaluatedAt: now, metrics: evaluation.metrics, next: evaluation.next };
 }
+
+/**
+ * The scheduler's index for a case just evaluated: now when reminders are already owed (a case resumed
+ * past a threshold), else the engine's next action.
+ */
+export function nextActionDate(evaluation: SlaEvaluation, now: number): Date | null {
+  if (evaluation.due.length > 0) return new Date(now);
+  return evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt);
+}

@@ -92,4 +92,22 @@ describe.each(testDatabases())("SLA scheduler on %s", (target) => {
     await schedulerTick({ db, desk, clock, logger: quiet });
     expect(await staffMail()).toEqual([]);
   });
+
+  it("lets two workers tick at once without queuing any reminder twice", async () => {
+    const clock = new ManualClock("2026-11-10T17:14:30Z");
+    await openSev1(clock);
+    clock.set("2026-11-10T21:30:00Z"); // past 50%, 80% and the breach at once
+    const second = await target.connect();
+    try {
+      const results = await Promise.all([
+        schedulerTick({ db, desk, clock, logger: quiet }),
+        schedulerTick({ db: second.db, desk, clock, logger: quiet }),
+      ]);
+      expect(results.map((r) => r.cases).sort()).toEqual([0, 1]);
+    } finally {
+      await second.close();
+    }
+    const kinds = (await staffMail()).map((m) => m.kind).sort();
+    expect(kinds).toEqual(["breach-alert", "reminder", "reminder"]);
+  });
 });
