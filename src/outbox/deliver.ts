@@ -4,17 +4,14 @@
  */
 import { inArray } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
+import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { attachments } from "../store/schema/index.js";
 import { claimDue, recordDelivery, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
 import type { MailSender, OutgoingMail } from "./sender.js";
 
-export interface DeliveryLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type DeliveryLogger = WorkLogger;
 
 export interface DeliverOptions {
   db: Db;

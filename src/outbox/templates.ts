@@ -9,17 +9,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { AppError } from "../errors.js";
+import type { OutgoingKind } from "./headers.js";
 
-export type TemplateName =
-  | "acknowledgment"
-  | "refusal"
-  | "reminder"
-  | "breach-alert"
-  | "resolution-notice"
-  | "relay"
-  | "forward"
-  | "command-error"
-  | "digest";
+/** One template per kind of outgoing mail. */
+export type TemplateName = OutgoingKind;
 
 export interface RenderedBody {
   text: string;

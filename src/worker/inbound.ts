@@ -10,6 +10,7 @@ import { decideInbound } from "../cases/decide.js";
 import type { ParseLimits, NormalizedMessage } from "../mail/message.js";
 import { parseMessage } from "../mail/parse.js";
 import type { MailSource, MessageKey } from "../sources/types.js";
+import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import {
   clearProcessingAttempts,
@@ -25,11 +26,7 @@ import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
 
-export interface InboundLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type InboundLogger = WorkLogger;
 
 export interface InboundDeps {
   db: Db;

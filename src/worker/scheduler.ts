@@ -10,6 +10,7 @@ import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox
 import { enqueue } from "../outbox/queue.js";
 import type { Policy } from "../policy/types.js";
 import type { MetricStatus, ReminderOwed } from "../sla/types.js";
+import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { lockDueCases, type Case } from "../store/repos/cases.js";
 import { appendEvent } from "../store/repos/events.js";
@@ -21,10 +22,7 @@ import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js"
 import { recipientsFor, type StaffMember } from "./recipients.js";
 import { eq } from "drizzle-orm";
 
-export interface TickLogger {
-  info(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type TickLogger = Pick<WorkLogger, "info" | "error">;
 
 export interface TickSummary {
   cases: number;
