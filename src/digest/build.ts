@@ -13,7 +13,7 @@
  *   met on time. Metrics still running or paused before their due time are not decided yet.
  * - Open cases are those with status open or waiting.
  */
-import type { Instant } from "../calendar/types.js";
+import type { BusinessCalendar, Instant } from "../calendar/types.js";
 import type { MetricId, Policy } from "../policy/types.js";
 import { calendarsForPolicy } from "../sla/calendars.js";
 import type { CaseStatus, MetricStatus } from "../sla/types.js";
@@ -104,8 +104,11 @@ export function buildDigest(input: DigestInput): DigestData {
   const breaches: BreachRow[] = [];
   const atRisk: AtRiskRow[] = [];
   const tally = new Tally();
+  // One horizon per calendar: cases share a handful of calendars, and the luxon day arithmetic is the slow part.
+  const horizons = new Map<BusinessCalendar, Instant>();
+  const horizonOf = (cal: BusinessCalendar) => horizons.get(cal) ?? horizons.set(cal, endOfNextBusinessDay(cal, now)).get(cal)!;
   for (const c of input.cases) {
-    const horizon = endOfNextBusinessDay(calendarsForPolicy(c.policy, c.customerZone)("business"), now);
+    const horizon = horizonOf(calendarsForPolicy(c.policy, c.customerZone)("business"));
     for (const m of c.metrics) {
       const ref = refOf(c, m);
       const breach = breachOf(ref, m, now);

@@ -4,12 +4,13 @@
  * only those cases (an index scan on status for the open ones, on updated_at for the recent ones) and
  * fetch trails in chunks on parallel connections, so one digest over 100,000 open cases stays in seconds.
  */
-import { and, gt, inArray, lte, notInArray, or } from "drizzle-orm";
+import { and, asc, gt, inArray, lte, notInArray, or, sql } from "drizzle-orm";
+import type { StoredEvent } from "../cases/timeline.js";
 import type { CaseStatus } from "../sla/types.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
-import { cases, contacts, organizations } from "../store/schema/index.js";
-import { evaluateTrail, loadTrails } from "../worker/case-sla.js";
+import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
+import { evaluateTrail } from "../worker/case-sla.js";
 import type { DigestCase } from "./build.js";
 
 const DAY = 86_400_000;
@@ -62,7 +63,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
   const [orgs, zones, trails] = await Promise.all([
     loadOrganizations(db, known),
     loadRequesterZones(db, known, policies),
-    Promise.all(chunks(known.map((r) => r.id)).map((ids) => loadTrails(db, ids))),
+    Promise.all(chunks(known.map((r) => r.id)).map((ids) => loadTrailChunk(db, ids))),
   ]);
   const trailOf = new Map(trails.flatMap((m) => [...m]));
   const result: DigestCase[] = [];
@@ -92,6 +93,21 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     });
   }
   return { cases: result, skipped };
+}
+
+/**
+ * loadTrails (src/worker/case-sla.ts) binds one parameter per id; with tens of thousands of ids binding
+ * dominates, so the digest passes each chunk as ONE int[] parameter (same rows, same order).
+ */
+async function loadTrailChunk(db: Db, ids: number[]): Promise<Map<number, StoredEvent[]>> {
+  const trails = new Map<number, StoredEvent[]>(ids.map((id) => [id, []]));
+  const rows = await db
+    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: caseEvents.at, data: caseEvents.data })
+    .from(caseEvents)
+    .where(sql`${caseEvents.caseId} = any(${sql.param(ids)}::int[])`)
+    .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
+  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at.getTime(), data: r.data });
+  return trails;
 }
 
 async function loadOrganizations(db: Db, rows: CaseRow[]) {

@@ -71,6 +71,16 @@ describe("renderDigest", () => {
     expect(mail.html).toContain('<td width="50%" style="background:#1f5fa8'); // 1 of 2 at most, severity 1
   });
 
+  it("lists at most MAX_ROWS breaches and counts the rest", () => {
+    const one = data().breaches[0]!;
+    const many = renderDigest(templates, data({ breaches: Array.from({ length: 150 }, (_, i) => ({ ...one, caseNumber: i + 1 })) }));
+    expect(many.subject).toBe("SLA digest 2026-03-10: 150 breaches, 0 at risk");
+    expect(many.text).toContain("…and 50 more.");
+    expect(many.text).toMatch(/^#100\s/m);
+    expect(many.text).not.toMatch(/^#101\s/m);
+    expect(many.html).toContain("…and 50 more.");
+  });
+
   it("an empty day is a short 'no breaches' note", () => {
     const empty = renderDigest(templates, data({ breaches: [], atRisk: [], empty: true }));
     expect(empty.text).toContain("No SLA breaches in the last 24 hours");

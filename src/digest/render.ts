@@ -33,9 +33,12 @@ function countRows(rows: CountRow[]) {
   return rows.map((r) => ({ label: r.label, count: r.count, bar: bar(r.count / max) }));
 }
 
+/** Rows listed per table: a mail with thousands of rows is unreadable (and slow to format); the rest is counted. */
+export const MAX_ROWS = 100;
+
 export function digestView(data: DigestData) {
   const z = data.zone;
-  const breaches = data.breaches.map((b) => ({
+  const breaches = data.breaches.slice(0, MAX_ROWS).map((b) => ({
     caseNumber: b.caseNumber,
     subject: b.subject,
     organization: b.organization,
@@ -45,7 +48,7 @@ export function digestView(data: DigestData) {
     outcome: b.outcome,
     late: formatSpan(b.lateMs).replace(" of business time", ""),
   }));
-  const atRisk = data.atRisk.map((r: AtRiskRow) => ({
+  const atRisk = data.atRisk.slice(0, MAX_ROWS).map((r: AtRiskRow) => ({
     caseNumber: r.caseNumber,
     subject: r.subject,
     organization: r.organization,
@@ -63,7 +66,10 @@ export function digestView(data: DigestData) {
     empty: data.empty,
     breachCount: data.breaches.length,
     breaches,
+    moreBreaches: data.breaches.length - breaches.length,
+    atRiskCount: data.atRisk.length,
     atRisk,
+    moreAtRisk: data.atRisk.length - atRisk.length,
     openTotal: data.openTotal,
     openBySeverity: countRows(data.openBySeverity),
     openByOrganization: countRows(data.openByOrganization),
