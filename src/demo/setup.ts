@@ -1,0 +1,67 @@
+/**
+ * The demo's desk on embedded defaults in one folder: PGlite in <dir>/db, the Maildir at <dir>/maildir and
+ * the .eml outbox at <dir>/outbox. The folder is wiped first, so every run starts from an empty database.
+ */
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ManualClock } from "../clock/clock.js";
+import { configSchema, type Config } from "../config/schema.js";
+import { createContext, type AppContext } from "../context.js";
+import { silentLogger } from "../log/logger.js";
+import { createContact, createOrganization, createStaff } from "../store/index.js";
+import type { Db } from "../store/database.js";
+import { DEMO_START, DESK, ORGANIZATIONS, STAFF } from "./scenario.js";
+
+export interface DemoPaths {
+  root: string;
+  dataDir: string;
+  maildir: string;
+  outbox: string;
+}
+
+export function demoPaths(dir: string): DemoPaths {
+  const root = resolve(dir);
+  return { root, dataDir: join(root, "db"), maildir: join(root, "maildir"), outbox: join(root, "outbox") };
+}
+
+/** A complete Config for the demo folder; the schema fills in every other default. */
+export function demoConfig(paths: DemoPaths): Config {
+  return configSchema.parse({
+    database: { dataDir: paths.dataDir },
+    mailboxes: [{ name: "support", kind: "maildir", address: DESK.address, policy: "vantiq", maildir: { path: paths.maildir } }],
+    outboxDir: paths.outbox,
+    supportDomain: DESK.supportDomain,
+    timeZone: DESK.timeZone,
+    log: { level: "silent" },
+  });
+}
+
+export async function openDemoDesk(dir: string): Promise<{ ctx: AppContext; clock: ManualClock; paths: DemoPaths }> {
+  const paths = demoPaths(dir);
+  await rm(paths.root, { recursive: true, force: true });
+  const clock = new ManualClock(DEMO_START);
+  const ctx = await createContext(demoConfig(paths), { clock, logger: silentLogger(), migrate: true });
+  try {
+    await seedDirectory(ctx.database.db);
+  } catch (error) {
+    await ctx.close();
+    throw error;
+  }
+  return { ctx, clock, paths };
+}
+
+/** One organization per bundled policy (two for CIQ Premium), each with two DTCs and one non-DTC; our staff. */
+export async function seedDirectory(db: Db): Promise<void> {
+  for (const o of ORGANIZATIONS) {
+    const row = await createOrganization(db, {
+      name: o.name,
+      policyId: o.policyId,
+      timeZone: o.timeZone,
+      domains: [o.domain],
+      entitlements: o.entitlements,
+    });
+    for (const p of o.dtcs) await createContact(db, { ...p, organizationId: row.id, dtc: true });
+    await createContact(db, { ...o.other, organizationId: row.id, dtc: false });
+  }
+  for (const s of STAFF) await createStaff(db, { ...s });
+}
