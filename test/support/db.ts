@@ -124,6 +124,7 @@ async function createFreshDatabase(adminUrl: string): Promise<string> {
     try {
       const [found] = await sql`select 1 from pg_database where datname = ${template}`;
       if (!found) await buildTemplate(sql, adminUrl, template);
+      await dropOrphans(sql);
       await sql.unsafe(`create database "${name}" template "${template}"`);
     } finally {
       await sql`select pg_advisory_unlock(847361)`;
@@ -144,6 +145,26 @@ async function buildTemplate(sql: postgres.Sql, adminUrl: string, template: stri
     await database.close();
   }
   await sql.unsafe(`alter database "${building}" rename to "${template}"`);
+}
+
+/** Databases left by test processes that died before their afterAll (this machine only: pid in the name). */
+async function dropOrphans(sql: postgres.Sql): Promise<void> {
+  const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like 'si\\_test\\_%'`;
+  for (const { datname } of rows) {
+    const pid = Number(datname.split("_")[2]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
+      await sql.unsafe(`drop database if exists "${datname}" with (force)`);
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 async function admin<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {

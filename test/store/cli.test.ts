@@ -1,0 +1,140 @@
+/**
+ * The directory and case commands, run in-process through main() as a user would type them:
+ * on PGlite in a fresh working directory, and on real Postgres through DATABASE_URL when available.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import * as store from "../../src/store/index.js";
+import { testDatabases, type TestDatabase } from "../support/db.js";
+
+// Each command opens the embedded database afresh, which is slow on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
+
+const variants = testDatabases().map((t) => ({ name: t.name, postgres: t.name === "postgres" ? t : undefined, toString: () => t.name }));
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(["node", "support-inbox", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe.each(variants)("store CLI on %s", (variant) => {
+  const saved = { cwd: process.cwd(), databaseUrl: process.env.DATABASE_URL, config: process.env.SUPPORT_INBOX_CONFIG };
+  let dir: string;
+  let pg: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "si-cli-"));
+    process.chdir(dir);
+    delete process.env.SUPPORT_INBOX_CONFIG;
+    delete process.env.DATABASE_URL;
+    pg = variant.postgres;
+    if (pg) {
+      await pg.open();
+      process.env.DATABASE_URL = pg.options.url;
+    }
+  });
+  afterAll(async () => {
+    process.chdir(saved.cwd);
+    restoreEnv("DATABASE_URL", saved.databaseUrl);
+    restoreEnv("SUPPORT_INBOX_CONFIG", saved.config);
+    await pg?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A connection of our own between commands, to check what they stored. */
+  async function inspect<T>(fn: (db: store.Db) => Promise<T>): Promise<T> {
+    const database = await store.openDatabase(pg ? pg.options : { dataDir: join(dir, "data") });
+    try {
+      return await fn(database.db);
+    } finally {
+      await database.close();
+    }
+  }
+
+  it("migrate, then org add/list/show; duplicates and unknown policies are refused", async () => {
+    expect(await run("migrate")).toMatchObject({ code: 0, stdout: `migrations applied (${variant.name})\n` });
+    const added = await run("org", "add", "--name", "Acme", "--policy", "konneqt-basic", "--tz", "America/Los_Angeles", "--domain", "acme.example", "--entitlement", "24x7-sev1", "--plan", "gold");
+    expect(added).toMatchObject({ code: 0, stdout: 'organization "Acme" added (policy konneqt-basic)\n' });
+    expect(await run("org", "add", "--name", "Acme", "--policy", "konneqt-basic")).toMatchObject({ code: 1, stderr: expect.stringContaining('organization "Acme" already exists') });
+    expect(await run("org", "add", "--name", "Globex", "--policy", "nope")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown policy "nope"') });
+    expect(await run("org", "add", "--name", "Globex", "--policy", "vantiq", "--tz", "Mars/Base")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown time zone "Mars/Base"') });
+    const list = await run("org", "list", "--json");
+    expect(JSON.parse(list.stdout)).toMatchObject([{ name: "Acme", policyId: "konneqt-basic", domains: ["acme.example"], entitlements: ["24x7-sev1"], plan: "gold" }]);
+    expect((await run("org", "show", "Acme")).stdout).toContain("time zone:     America/Los_Angeles");
+    expect(await run("org", "show", "Initech")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown organization "Initech"') });
+  });
+
+  it("contact add/list/deactivate with clear errors for unknown organizations and duplicate emails", async () => {
+    expect(await run("contact", "add", "--email", "Wile@Acme.example", "--name", "Wile E.", "--org", "Acme", "--dtc")).toMatchObject({
+      code: 0,
+      stdout: 'contact wile@acme.example added to "Acme" as a DTC\n',
+    });
+    expect(await run("contact", "add", "--email", "x@initech.example", "--name", "X", "--org", "Initech")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown organization "Initech"') });
+    expect(await run("contact", "add", "--email", "WILE@acme.example", "--name", "Again", "--org", "Acme")).toMatchObject({ code: 1, stderr: expect.stringContaining("a contact with email wile@acme.example already exists") });
+    expect(JSON.parse((await run("contact", "list", "--org", "Acme", "--json")).stdout)).toMatchObject([{ email: "wile@acme.example", dtc: true, organization: "Acme" }]);
+    expect(await run("contact", "deactivate", "wile@ACME.example")).toMatchObject({ code: 0, stdout: "contact wile@acme.example deactivated\n" });
+    expect(await inspect((db) => store.findActiveContactByEmail(db, "wile@acme.example"))).toBeUndefined();
+  });
+
+  it("contact import: a bad row gives its line and reason and a non-zero exit, the good rows are applied", async () => {
+    const file = join(dir, "contacts.csv");
+    await writeFile(file, "email,name,organization,dtc\nroad@acme.example,Road Runner,Acme,yes\nbugs@acme.example,Bugs,Acme,perhaps\n");
+    const first = await run("contact", "import", file);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(`${file}: 1 created, 0 updated, 0 unchanged, 1 invalid`);
+    expect(first.stdout).toContain('line 3: dtc must be true or false (yes/no, 1/0), not "perhaps"');
+    expect(first.stderr).toContain("1 invalid row(s) not imported");
+    expect((await inspect((db) => store.findActiveContactByEmail(db, "road@acme.example")))?.dtc).toBe(true);
+
+    await writeFile(file, "email,name,organization,dtc\nroad@acme.example,Road Runner,Acme,yes\n");
+    expect(await run("contact", "import", file)).toMatchObject({ code: 0, stdout: `${file}: 0 created, 0 updated, 1 unchanged, 0 invalid\n` });
+    expect(await run("contact", "import", join(dir, "missing.csv"))).toMatchObject({ code: 1, stderr: expect.stringContaining("missing.csv: no such file") });
+  });
+
+  it("staff add/list; a bad role is refused with the allowed roles", async () => {
+    expect(await run("staff", "add", "--email", "boss@vendor.example", "--name", "Boss", "--role", "boss")).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown staff role "boss": use one of engineer, manager, executive'),
+    });
+    expect(await run("staff", "add", "--email", "Boss@vendor.example", "--name", "Boss", "--role", "manager", "--tz", "Europe/Paris")).toMatchObject({ code: 0 });
+    expect(JSON.parse((await run("staff", "list", "--json")).stdout)).toMatchObject([{ email: "boss@vendor.example", role: "manager", timeZone: "Europe/Paris" }]);
+  });
+
+  it("case list and case show print the case with its events and messages", async () => {
+    expect((await run("case", "list")).stdout).toBe("(none)\n");
+    const number = await inspect(async (db) => {
+      const org = await store.requireOrganizationByName(db, "Acme");
+      const road = (await store.getContactByEmail(db, "road@acme.example"))!;
+      const c = await store.createCase(db, {
+        organizationId: org.id, requesterId: road.id, subject: "Skates on fire", caseType: "incident", severity: "1", severitySource: "field",
+        policyId: "konneqt-basic", openedAt: new Date("2025-03-03T09:00:00Z"), updatedAt: new Date("2025-03-03T09:00:00Z"),
+      });
+      await store.appendEvent(db, { caseId: c.id, at: c.openedAt, actor: road.email, kind: "opened" });
+      await store.insertMessage(db, { caseId: c.id, mailbox: "support", direction: "in", messageId: "<a@acme.example>", from: road.email, subject: "Skates on fire", text: "help", receivedAt: c.openedAt });
+      return c.number;
+    });
+    expect((await run("case", "list", "--status", "open", "--org", "Acme")).stdout).toMatch(new RegExp(`#${number}\\s+open\\s+1\\s+Acme`));
+    expect(await run("case", "list", "--status", "pending")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown status "pending"') });
+    const shown = JSON.parse((await run("case", "show", String(number), "--json")).stdout);
+    expect(shown).toMatchObject({ case: { number, subject: "Skates on fire" }, events: [{ kind: "opened" }], messages: [{ messageId: "<a@acme.example>" }] });
+    expect((await run("case", "show", `#${number}`)).stdout).toContain(`Case #${number}: Skates on fire`);
+    expect(await run("case", "show", "999")).toMatchObject({ code: 1, stderr: expect.stringContaining("no case #999") });
+  });
+});
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
