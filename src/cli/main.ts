@@ -9,6 +9,7 @@ import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
 import { registerDigestCommands } from "./digest-commands.js";
+import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerSlaCommands(program);
   registerDigestCommands(program);
+  registerIngestCommands(program);
   registerStoreCommands(program);
   return program;
 }

@@ -1,0 +1,164 @@
+/**
+ * `support-inbox ingest [--mailbox NAME] [--json] [--dry-run] < message.eml`: one message from stdin, for an
+ * MTA pipe (like Request Tracker's rt-mailgate). The exit code is the contract with the MTA:
+ *   0  stored (new case, thread entry, refusal, ignored automatic mail, quarantine decision, duplicate);
+ *   1  this message cannot be processed: it is recorded as quarantined WITH its raw bytes, so nothing is lost;
+ *   75 EX_TEMPFAIL: the desk cannot take mail right now (database down, bad config, unknown mailbox):
+ *      the MTA keeps the message and retries.
+ * Nothing is sent here: the worker's outbox loop delivers the acknowledgment.
+ */
+import type { Command } from "commander";
+import { createCliContext, type AppContext } from "../context.js";
+import { AppError } from "../errors.js";
+import { sqlState, isRetryable } from "../store/errors.js";
+import { insertRejection } from "../store/repos/mailboxes.js";
+import { cases, inboundRejections, messages } from "../store/schema/index.js";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { deskFromConfig } from "../worker/desk.js";
+import { dryRunRawMessage, formatDryRun } from "../worker/dry-run.js";
+import { processRawMessage } from "../worker/inbound.js";
+import type { MailboxInfo } from "../worker/inbound-context.js";
+import { inboundDepsFor } from "../worker/jobs.js";
+
+export const EX_TEMPFAIL = 75;
+
+interface IngestOptions {
+  mailbox?: string;
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+export function registerIngestCommands(program: Command): void {
+  program
+    .command("ingest")
+    .description("store one message read from stdin (for an MTA pipe); --dry-run shows the decision without writing")
+    .option("--mailbox <name>", "the configured mailbox the message arrived at (default: the first one)")
+    .option("--dry-run", "parse, classify, authorize, thread and read the template, but write nothing")
+    .option("--json", "print the result as one JSON object")
+    .action(async (opts: IngestOptions, command: Command) => {
+      const { config } = command.optsWithGlobals<{ config?: string }>();
+      process.exitCode = await runIngest(opts, config, await readStdin());
+    });
+}
+
+async function readStdin(): Promise<Buffer> {
+  if (process.stdin.isTTY) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const fail = (code: number, message: string): number => {
+  process.stderr.write(`support-inbox ingest: ${message}\n`);
+  return code;
+};
+
+/** Returns the exit code; every message to the operator goes to stderr, stdout is the result only. */
+export async function runIngest(opts: IngestOptions, configPath: string | undefined, raw: Buffer): Promise<number> {
+  if (raw.length === 0) return fail(1, "no message on stdin: pipe one RFC 5322 message in, e.g. support-inbox ingest < message.eml");
+  let ctx: AppContext;
+  try {
+    // A dry run must not write, not even pending migrations.
+    ctx = await createCliContext({ configPath, env: process.env, migrate: !opts.dryRun });
+  } catch (error) {
+    return fail(opts.dryRun ? 1 : EX_TEMPFAIL, `${messageOf(error)}${opts.dryRun ? "" : " (temporary failure: the MTA keeps the message and retries)"}`);
+  }
+  try {
+    const mailbox = pickMailbox(ctx, opts.mailbox);
+    if (typeof mailbox === "string") return fail(opts.dryRun ? 1 : EX_TEMPFAIL, mailbox);
+    const deps = inboundDepsFor(ctx, deskFromConfig(ctx.config, ctx.policies));
+    return opts.dryRun ? await dryRun(deps, mailbox, raw, opts.json === true) : await ingest(ctx, deps, mailbox, raw, opts.json === true);
+  } finally {
+    await ctx.close();
+  }
+}
+
+function pickMailbox(ctx: AppContext, name: string | undefined): MailboxInfo | string {
+  const all = ctx.config.mailboxes;
+  const m = name === undefined ? all[0] : all.find((x) => x.name === name);
+  if (!m) return `no mailbox named "${name}" in the config (configured: ${all.map((x) => x.name).join(", ")})`;
+  return { name: m.name, address: m.address, defaultPolicy: m.policy };
+}
+
+type Deps = ReturnType<typeof inboundDepsFor>;
+
+async function dryRun(deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boolean): Promise<number> {
+  try {
+    const result = await dryRunRawMessage(deps, mailbox, raw);
+    process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : formatDryRun(result.json));
+    return 0;
+  } catch (error) {
+    const hint = sqlState(error) === "42P01" ? " (the database has no tables yet: run `support-inbox migrate` first)" : "";
+    return fail(1, `dry run failed: ${messageOf(error)}${hint}`);
+  }
+}
+
+async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boolean): Promise<number> {
+  try {
+    const { applied, msg } = await processRawMessage(deps, mailbox, raw, { receivedAt: ctx.clock.now() });
+    // A quarantine decision (unverified sender) has no IMAP folder to keep the message in: keep its bytes.
+    if (applied.outcome === "quarantine") await attachRaw(ctx, mailbox, msg.messageId, raw);
+    const caseNumber = "caseNumber" in applied && applied.caseNumber !== undefined ? applied.caseNumber : await storedCaseNumber(ctx, msg.messageId);
+    const summary = { outcome: applied.outcome, caseNumber, messageId: msg.messageId, mailbox: mailbox.name };
+    process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${applied.outcome}${caseNumber !== null ? ` case #${caseNumber}` : ""} ${msg.messageId ? `<${msg.messageId}>` : "(no Message-ID)"}\n`);
+    return 0;
+  } catch (error) {
+    if (isTemporary(error)) return fail(EX_TEMPFAIL, `${messageOf(error)} (temporary failure: the MTA keeps the message and retries)`);
+    return quarantine(ctx, mailbox, raw, error, json);
+  }
+}
+
+/** The message cannot be processed: keep it, raw bytes and all, where an operator finds it. */
+async function quarantine(ctx: AppContext, mailbox: MailboxInfo, raw: Buffer, error: unknown, json: boolean): Promise<number> {
+  const code = error instanceof AppError ? error.code : "processing-failed";
+  let id: number;
+  try {
+    ({ id } = await insertRejection(ctx.database.db, {
+      mailbox: mailbox.name, messageId: null, sourceUidValidity: null, sourceUid: null, from: null, subject: null,
+      reasonCode: code, detail: messageOf(error), disposition: "quarantined", attempts: 1, at: new Date(ctx.clock.now()), raw,
+    }));
+  } catch (recordError) {
+    return fail(EX_TEMPFAIL, `${messageOf(error)}; recording it as quarantined failed too (${messageOf(recordError)}), so the MTA should retry`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify({ outcome: "quarantined", rejectionId: id, error: code, mailbox: mailbox.name })}\n`);
+  return fail(1, `message not accepted: ${messageOf(error)}; kept with its raw bytes as quarantined rejection #${id} (${code})`);
+}
+
+/** A duplicate's case: the one the first copy joined or opened (null when it opened none). */
+async function storedCaseNumber(ctx: AppContext, messageId: string | null): Promise<number | null> {
+  if (!messageId) return null;
+  const [row] = await ctx.database.db
+    .select({ number: cases.number })
+    .from(messages)
+    .innerJoin(cases, eq(messages.caseId, cases.id))
+    .where(eq(messages.messageId, messageId))
+    .limit(1);
+  return row?.number ?? null;
+}
+
+async function attachRaw(ctx: AppContext, mailbox: MailboxInfo, messageId: string | null, raw: Buffer): Promise<void> {
+  const r = inboundRejections;
+  const [row] = await ctx.database.db
+    .select({ id: r.id })
+    .from(r)
+    .where(and(eq(r.mailbox, mailbox.name), eq(r.disposition, "quarantined"), isNull(r.raw), messageId ? eq(r.messageId, messageId) : isNull(r.messageId)))
+    .orderBy(desc(r.id))
+    .limit(1);
+  if (row) await ctx.database.db.update(r).set({ raw }).where(eq(r.id, row.id));
+}
+
+const TEMPORARY_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
+
+/** Database unreachable, restarting or overloaded: the same message will go through later. */
+export function isTemporary(error: unknown): boolean {
+  const state = sqlState(error) ?? "";
+  if (isRetryable(error) || /^(08|53|57P)/.test(state)) return true;
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (TEMPORARY_ERRNO.has(code) || code === "E_DB_CONNECT" || code === "E_DB_OPEN")) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
