@@ -1,0 +1,93 @@
+/**
+ * The readable timeline: after each tick, what the worker did, read back from the database (new case
+ * events, outbox rows, refused or ignored inbound mail) and the .eml files the outbox wrote. Times are
+ * shown in the desk's zone.
+ */
+import { readdir } from "node:fs/promises";
+import { asc, eq, gt } from "drizzle-orm";
+import { DateTime } from "luxon";
+import type { Policy } from "../policy/types.js";
+import type { Db } from "../store/database.js";
+import { caseEvents, cases, inboundRejections, outbox } from "../store/schema/index.js";
+
+export const stamp = (at: number, zone: string): string => DateTime.fromMillis(at, { zone }).toFormat("ccc dd LLL HH:mm ZZZZ");
+
+const EVENT_WORDS: Record<string, string> = {
+  "customer-replied": "customer replied",
+  "staff-replied": "staff replied",
+  "workaround-provided": "workaround provided",
+  "automatic-message": "automatic reply recorded on the case; nothing sent back",
+  "command-rejected": "staff command rejected",
+};
+/** Shown through the mail they cause, or too chatty for a timeline. */
+const QUIET_EVENTS = new Set(["acknowledged", "reminder-queued"]);
+
+export class TimelineReader {
+  private lastEvent = 0;
+  private lastOutbox = 0;
+  private lastRejection = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly outboxDir: string,
+    private readonly policies: Map<string, Policy>,
+  ) {}
+
+  /** Lines for everything that happened since the last call, oldest first. */
+  async read(): Promise<string[]> {
+    return [...(await this.rejections()), ...(await this.events()), ...(await this.mail())];
+  }
+
+  private async events(): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: caseEvents.id, kind: caseEvents.kind, actor: caseEvents.actor, data: caseEvents.data, c: cases })
+      .from(caseEvents)
+      .innerJoin(cases, eq(caseEvents.caseId, cases.id))
+      .where(gt(caseEvents.id, this.lastEvent))
+      .orderBy(asc(caseEvents.id));
+    this.lastEvent = rows.at(-1)?.id ?? this.lastEvent;
+    return rows.filter((r) => !QUIET_EVENTS.has(r.kind)).map((r) => `#${r.c.number}  ${this.describe(r.kind, r.actor, r.data, r.c)}`);
+  }
+
+  private describe(kind: string, actor: string, data: Record<string, unknown>, c: typeof cases.$inferSelect): string {
+    const severity = (id: unknown) => this.policies.get(c.policyId)?.severities.find((s) => s.id === id)?.name ?? String(id);
+    switch (kind) {
+      case "opened": {
+        const why = c.severitySource === "downgrade" ? `downgraded: ${c.severityReason ?? ""}` : `from the ${c.severitySource}`;
+        return `opened by ${actor} [${c.policyId}] ${c.caseType}, ${severity(c.severity)} (${why}) "${c.subject}"`;
+      }
+      case "severity-changed":
+        return `severity ${severity(data.from)} → ${severity(data.severity)} by ${actor}`;
+      case "status-changed":
+        return `status ${String(data.from ?? "?")} → ${String(data.status)} by ${actor}`;
+      case "assigned":
+        return `assigned to ${String(data.email)}`;
+      default:
+        return `${EVENT_WORDS[kind] ?? kind}${actor !== "system" ? ` (${actor})` : ""}`;
+    }
+  }
+
+  private async mail(): Promise<string[]> {
+    const rows = await this.db
+      .select({ row: outbox, number: cases.number })
+      .from(outbox)
+      .leftJoin(cases, eq(outbox.caseId, cases.id))
+      .where(gt(outbox.id, this.lastOutbox))
+      .orderBy(asc(outbox.id));
+    this.lastOutbox = rows.at(-1)?.row.id ?? this.lastOutbox;
+    if (rows.length === 0) return [];
+    const files = await readdir(this.outboxDir).catch(() => [] as string[]);
+    return rows.map(({ row, number }) => {
+      const file = files.find((f) => f.endsWith(`-${row.messageId.split("@")[0]!.slice(0, 8)}.eml`));
+      const cc = row.cc.length ? ` cc ${row.cc.join(", ")}` : "";
+      const where = file ? `outbox/${file}` : `not written yet (${row.state})`;
+      return `${number === null ? "   " : `#${number}`}    ↳ ${row.kind} to ${row.to.join(", ")}${cc}: "${row.subject}"\n${" ".repeat(28)}${where}`;
+    });
+  }
+
+  private async rejections(): Promise<string[]> {
+    const rows = await this.db.select().from(inboundRejections).where(gt(inboundRejections.id, this.lastRejection)).orderBy(asc(inboundRejections.id));
+    this.lastRejection = rows.at(-1)?.id ?? this.lastRejection;
+    return rows.map((r) => `     ${r.disposition}: mail from ${r.from ?? "?"} (${r.reasonCode}${r.detail ? `: ${r.detail}` : ""})`);
+  }
+}
