@@ -65,11 +65,16 @@ export class ImapSource implements MailSource {
   }
 
   private async fetchWith(client: ImapFlow, cursor: Cursor | null, limit: number): Promise<FetchResult> {
-    const lock = await client.getMailboxLock(this.folder);
+    let lock = await client.getMailboxLock(this.folder);
     try {
       // A folder already selected shows mail delivered since only after the server syncs the
       // session; NOOP makes Dovecot announce it before we SEARCH.
       await client.noop();
+      if (!client.mailbox) {
+        // The server closed the folder under us (Dovecot does on a UIDVALIDITY change): select it again.
+        lock.release();
+        lock = await client.getMailboxLock(this.folder);
+      }
       const uidValidity = client.mailbox ? client.mailbox.uidValidity.toString() : "0";
       const uidValidityChanged = cursor !== null && cursor.uidValidity !== uidValidity;
       const last = cursor && !uidValidityChanged ? Number(cursor.lastUid) || 0 : 0;
