@@ -7,6 +7,7 @@
 import type { Clock } from "../clock/clock.js";
 import { messageIdFor, standardHeaders } from "../outbox/headers.js";
 import { enqueue } from "../outbox/queue.js";
+import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
 import { listStaff, type Staff } from "../store/repos/staff.js";
@@ -16,11 +17,7 @@ import { instantAt, localDay } from "./days.js";
 import { loadDigestCases, type LoadedDigestCases } from "./load.js";
 import { renderDigest, type RenderedDigest } from "./render.js";
 
-export interface DigestLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type DigestLogger = WorkLogger;
 
 export interface DigestTickOptions {
   db: Db;

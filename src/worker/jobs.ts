@@ -1,6 +1,6 @@
 /**
  * What `support-inbox start` runs, wired from the config in one place: one inbound loop per mailbox
- * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the outbox sender.
+ * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the daily digest, the outbox sender.
  */
 import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
@@ -10,6 +10,7 @@ import { createEmlSender, createSmtpSender, type MailSender } from "../outbox/se
 import { ImapSource } from "../sources/imap.js";
 import { MaildirSource } from "../sources/maildir.js";
 import type { MailSource } from "../sources/types.js";
+import { digestTick } from "../digest/job.js";
 import { deskFromConfig, type Desk } from "./desk.js";
 import { drainSource, type InboundDeps } from "./inbound.js";
 import type { Job, Service } from "./run.js";
@@ -109,8 +110,20 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     name: "outbox",
     run: async () => void (await deliverDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "outbox" }) })),
   };
+  const digest: Job = {
+    name: "digest",
+    run: async () =>
+      void (await digestTick({
+        db: ctx.database.db,
+        desk,
+        clock: ctx.clock,
+        logger: ctx.logger.child({ subsystem: "digest" }),
+        localTime: ctx.config.digest.localTime,
+        sendEmpty: ctx.config.digest.sendEmpty,
+      })),
+  };
   return {
-    jobs: [...(opts.once ? inboundJobs : []), scheduler, outbox],
+    jobs: [...(opts.once ? inboundJobs : []), scheduler, digest, outbox],
     services: opts.once ? [] : inboundServices,
     async close() {
       await Promise.all(sources.map(({ source }) => source.close()));

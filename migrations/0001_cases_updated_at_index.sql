@@ -1,0 +1,1 @@
+CREATE INDEX "cases_updated_at_idx" ON "cases" USING btree ("updated_at");
