@@ -45,6 +45,28 @@ export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<bo
   return inserted;
 }
 
+/** Queues several messages in one statement; returns how many were new (duplicates by key are skipped). */
+export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  const at = new Date(now);
+  const inserted = await tx
+    .insert(outbox)
+    .values(
+      rows.map((row) => ({
+        ...row,
+        cc: row.cc ?? [],
+        references: row.references ?? [],
+        headers: row.headers ?? {},
+        attachments: row.attachments ?? [],
+        nextAttemptAt: at,
+        createdAt: at,
+      })),
+    )
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .returning({ id: outbox.id });
+  return inserted.length;
+}
+
 /** Claims up to `limit` rows that are due, or whose previous sender's lease ran out. */
 export async function claimDue(db: Db, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const at = new Date(now);

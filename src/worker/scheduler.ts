@@ -4,23 +4,21 @@
  * same transaction that records it as sent and stores the case's next action time. Cases are locked
  * with SKIP LOCKED, so several workers tick safely at once.
  */
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox/headers.js";
-import { enqueue } from "../outbox/queue.js";
+import { enqueueMany, type NewOutgoing } from "../outbox/queue.js";
 import type { Policy } from "../policy/types.js";
 import type { MetricStatus, ReminderOwed } from "../sla/types.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { lockDueCases, type Case } from "../store/repos/cases.js";
-import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
-import { cases, contacts, organizations } from "../store/schema/index.js";
+import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
 import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
 import type { Desk } from "./desk.js";
 import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
 import { recipientsFor, type StaffMember } from "./recipients.js";
-import { eq } from "drizzle-orm";
 
 export type TickLogger = Pick<WorkLogger, "info" | "error">;
 
@@ -75,67 +73,91 @@ export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; lo
       loadFacts(tx, due),
       listStaff(tx, { activeOnly: true }),
     ]);
+    // Decide for every case first (pure evaluation and rendering), then write everything in a few
+    // statements: a tick with a thousand due cases costs a handful of round trips, not thousands.
+    const plans: CasePlan[] = [];
     for (const c of due) {
       try {
-        // A savepoint per case: one case that fails to evaluate does not undo the others' reminders.
-        summary.queued += await tx.transaction((sp) =>
-          actOnCase(sp, desk, c, trails.get(c.id) ?? [], facts.get(c.id)!, staff, now, logger),
-        );
+        plans.push(planCase(desk, c, trails.get(c.id) ?? [], facts.get(c.id)!, staff, now));
       } catch (error) {
         summary.failed++;
         logger.error({ case: c.number, error: (error as Error).message }, "SLA evaluation failed; will look again later");
-        await tx.update(cases).set({ nextActionAt: new Date(now + RETRY_FAILED_CASE_MS) }).where(eq(cases.id, c.id));
+        plans.push({ caseId: c.id, mail: [], events: [], update: { remindersSent: c.remindersSent, slaState: c.slaState, nextActionAt: new Date(now + RETRY_FAILED_CASE_MS) } });
       }
     }
+    summary.queued = await applyPlans(tx, plans, now);
+    for (const plan of plans) for (const e of plan.events) logger.info({ case: e.caseNumber, ...e.data }, Number(e.data.threshold) >= 1 ? "SLA breached" : "reminder queued");
     return summary;
   });
 }
 
-async function actOnCase(
-  tx: Db,
+interface CasePlan {
+  caseId: number;
+  mail: NewOutgoing[];
+  events: Array<{ caseNumber: number; data: Record<string, unknown> }>;
+  update: { remindersSent: string[]; slaState: unknown; nextActionAt: Date | null };
+}
+
+function planCase(
   desk: Desk,
   c: Case,
   trail: Parameters<typeof evaluateTrail>[1],
   facts: CaseFacts,
   staff: StaffMember[],
   now: number,
-  logger: TickLogger,
-): Promise<number> {
+): CasePlan {
   const policy = policyOf(desk.policies, c);
   const customerZone = facts.requester.timeZone ?? facts.org.timeZone;
   const evaluation = evaluateTrail(policy, trail, { entitlements: facts.org.entitlements, customerZone }, c.remindersSent, now);
-  let queued = 0;
+  const plan: CasePlan = {
+    caseId: c.id,
+    mail: [],
+    events: [],
+    update: {
+      remindersSent: [...c.remindersSent, ...evaluation.due.map((r) => r.key)],
+      slaState: slaSnapshot(evaluation, now),
+      nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
+    },
+  };
   for (const reminder of evaluation.due) {
     const status = evaluation.metrics.find((m) => m.metric === reminder.metric && m.cycle === reminder.cycle);
     if (!status) continue;
     const to = recipientsFor(reminder.notify, c.assigneeId, staff);
-    if (to.length && (await queueReminder(tx, desk, policy, c, facts, reminder, status, to, now))) queued++;
-    await appendEvent(tx, {
-      caseId: c.id,
-      at: new Date(now),
-      actor: "system",
-      kind: "reminder-queued",
+    if (to.length) plan.mail.push(reminderMail(desk, policy, c, facts, reminder, status, to));
+    plan.events.push({
+      caseNumber: c.number,
       data: { key: reminder.key, metric: reminder.metric, threshold: reminder.threshold, to: to.map((s) => s.email) },
     });
-    logger.info(
-      { case: c.number, metric: reminder.metric, threshold: reminder.threshold, to: to.map((s) => s.email) },
-      reminder.threshold >= 1 ? "SLA breached" : "reminder queued",
-    );
   }
-  await tx
-    .update(cases)
-    .set({
-      remindersSent: [...c.remindersSent, ...evaluation.due.map((r) => r.key)],
-      slaState: slaSnapshot(evaluation, now),
-      nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
-      updatedAt: new Date(now),
-    })
-    .where(eq(cases.id, c.id));
+  return plan;
+}
+
+const chunk = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** Writes every plan: outbox rows (idempotent by key), trail events, and each case's new SLA state. */
+async function applyPlans(tx: Db, plans: CasePlan[], now: number): Promise<number> {
+  let queued = 0;
+  const mail = plans.flatMap((p) => p.mail);
+  for (const part of chunk(mail, 500)) queued += await enqueueMany(tx, part, now);
+  const events = plans.flatMap((p) => p.events.map((e) => ({ caseId: p.caseId, at: new Date(now), actor: "system", kind: "reminder-queued", data: e.data })));
+  for (const part of chunk(events, 1000)) await tx.insert(caseEvents).values(part);
+  for (const part of chunk(plans, 1000)) {
+    const rows = part.map(
+      (p) =>
+        sql`(${p.caseId}::int, ${sql.param(p.update.remindersSent)}::text[], ${JSON.stringify(p.update.slaState ?? null)}::jsonb, ${p.update.nextActionAt?.toISOString() ?? null}::timestamptz)`,
+    );
+    await tx.execute(sql`
+      update ${cases} set
+        reminders_sent = v.reminders_sent, sla_state = v.sla_state, next_action_at = v.next_action_at,
+        updated_at = ${new Date(now).toISOString()}::timestamptz
+      from (values ${sql.join(rows, sql`, `)}) as v(id, reminders_sent, sla_state, next_action_at)
+      where ${cases.id} = v.id`);
+  }
   return queued;
 }
 
-async function queueReminder(
-  tx: Db,
+function reminderMail(
   desk: Desk,
   policy: Policy,
   c: Case,
@@ -143,8 +165,7 @@ async function queueReminder(
   reminder: ReminderOwed,
   status: MetricStatus,
   to: StaffMember[],
-  now: number,
-): Promise<boolean> {
+): NewOutgoing {
   const breach = reminder.threshold >= 1;
   const kind = breach ? "breach-alert" : "reminder";
   const key = `case:${c.number}:${kind}:${reminder.key}`;
@@ -168,21 +189,17 @@ async function queueReminder(
     supportAddress: desk.fromAddress,
   });
   const label = breach ? `SLA breach: ${METRIC_LABELS[status.metric]}` : `Reminder: ${METRIC_LABELS[status.metric]} due ${formatDue(status.dueAt, zone)}`;
-  return enqueue(
-    tx,
-    {
-      idempotencyKey: key,
-      kind,
-      caseId: c.id,
-      from: desk.fromAddress,
-      to: to.map((s) => s.email),
-      replyTo: desk.fromAddress,
-      subject: caseSubject(desk.caseTokenFormat, c.number, `${label} — ${c.subject}`).replace(/^Re: /, ""),
-      messageId: messageIdFor(key, desk.supportDomain),
-      headers: { ...standardHeaders(kind, desk.fromAddress) },
-      text: body.text,
-      html: body.html,
-    },
-    now,
-  );
+  return {
+    idempotencyKey: key,
+    kind,
+    caseId: c.id,
+    from: desk.fromAddress,
+    to: to.map((s) => s.email),
+    replyTo: desk.fromAddress,
+    subject: caseSubject(desk.caseTokenFormat, c.number, `${label} — ${c.subject}`).replace(/^Re: /, ""),
+    messageId: messageIdFor(key, desk.supportDomain),
+    headers: { ...standardHeaders(kind, desk.fromAddress) },
+    text: body.text,
+    html: body.html,
+  };
 }
