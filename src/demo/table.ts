@@ -12,6 +12,16 @@ import type { Db } from "../store/database.js";
 import { cases, contacts, organizations } from "../store/schema/index.js";
 import { evaluateTrail, loadTrails } from "../worker/case-sla.js";
 
+/** How a severity was chosen, in words ("field" is the request template's severity or priority line). */
+export const SOURCE_WORDS: Record<string, string> = {
+  field: "template field",
+  subject: "subject tag",
+  default: "policy default",
+  downgrade: "downgraded",
+  staff: "set by staff",
+};
+export const sourceWords = (source: string): string => SOURCE_WORDS[source] ?? source;
+
 export interface CaseSummary {
   number: number;
   organization: string;
@@ -21,6 +31,10 @@ export interface CaseSummary {
   severitySource: string;
   severityReason: string | null;
   status: string;
+  /** The severity as the case was opened (after any downgrade), and why. */
+  opened: { severity: string; source: string; reason: string | null };
+  /** Later changes by staff (#severity), oldest first. */
+  severityChanges: string[];
   zone: string;
   metrics: MetricStatus[];
 }
@@ -36,7 +50,9 @@ export async function summarizeCases(db: Db, policies: Map<string, Policy>, now:
   return rows.map(({ c, org, requester }) => {
     const zone = requester.timeZone ?? org.timeZone ?? policies.get(c.policyId)?.calendar.zone ?? "UTC";
     const policy = policies.get(c.policyId)!;
-    const evaluation = evaluateTrail(policy, trails.get(c.id) ?? [], { entitlements: org.entitlements, customerZone: zone }, c.remindersSent, now);
+    const trail = trails.get(c.id) ?? [];
+    const openedEvent = trail.find((e) => e.kind === "opened")?.data ?? {};
+    const evaluation = evaluateTrail(policy, trail, { entitlements: org.entitlements, customerZone: zone }, c.remindersSent, now);
     return {
       number: c.number,
       organization: org.name,
@@ -46,6 +62,12 @@ export async function summarizeCases(db: Db, policies: Map<string, Policy>, now:
       severitySource: c.severitySource,
       severityReason: c.severityReason,
       status: c.status,
+      opened: {
+        severity: String(openedEvent.severity ?? c.severity),
+        source: String(openedEvent.severitySource ?? c.severitySource),
+        reason: typeof openedEvent.severityReason === "string" ? openedEvent.severityReason : null,
+      },
+      severityChanges: trail.filter((e) => e.kind === "severity-changed").map((e) => String(e.data.severity)),
       zone,
       metrics: evaluation.metrics,
     };
@@ -81,11 +103,12 @@ export function renderCaseTable(summaries: CaseSummary[]): string[] {
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const s of summaries) {
-    const changed = s.severitySource === "staff" ? "set by staff" : s.severitySource;
+    const why = s.severityChanges.length ? `opened ${s.opened.severity}, ${sourceWords(s.opened.source)}; staff set ${s.severityChanges.join(" → ")}` : sourceWords(s.opened.source);
     metricRows(s).forEach((m, i) =>
-      rows.push(i === 0 ? [`#${s.number}`, s.organization, s.policyId, `${s.severity} (${changed})`, s.status, ...m] : ["", "", "", "", "", ...m]),
+      rows.push(i === 0 ? [`#${s.number}`, s.organization, s.policyId, `${s.severity} (${why})`, s.status, ...m] : ["", "", "", "", "", ...m]),
     );
-    if (s.severityReason) notes.push(`#${s.number} severity ${s.severity}: ${s.severityReason}`);
+    // Field and subject choices explain themselves; a default or a downgrade needs its reason.
+    if (!["field", "subject"].includes(s.opened.source) && s.opened.reason) notes.push(`#${s.number} opened as ${s.opened.severity}: ${s.opened.reason}`);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();

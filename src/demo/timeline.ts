@@ -9,6 +9,7 @@ import { DateTime } from "luxon";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
 import { caseEvents, cases, inboundRejections, outbox } from "../store/schema/index.js";
+import { sourceWords } from "./table.js";
 
 export const stamp = (at: number, zone: string): string => DateTime.fromMillis(at, { zone }).toFormat("ccc dd LLL HH:mm ZZZZ");
 
@@ -53,8 +54,10 @@ export class TimelineReader {
     const severity = (id: unknown) => this.policies.get(c.policyId)?.severities.find((s) => s.id === id)?.name ?? String(id);
     switch (kind) {
       case "opened": {
-        const why = c.severitySource === "downgrade" ? `downgraded: ${c.severityReason ?? ""}` : `from the ${c.severitySource}`;
-        return `opened by ${actor} [${c.policyId}] ${c.caseType}, ${severity(c.severity)} (${why}) "${c.subject}"`;
+        // The opened event keeps the severity as chosen then; the case row may have moved on since.
+        const source = String(data.severitySource ?? c.severitySource);
+        const head = `opened by ${actor} [${c.policyId}] ${c.caseType}, ${severity(data.severity ?? c.severity)} (${sourceWords(source)}) "${c.subject}"`;
+        return source === "field" || source === "subject" ? head : `${head}\n${" ".repeat(26)}why: ${String(data.severityReason ?? "")}`;
       }
       case "severity-changed":
         return `severity ${severity(data.from)} → ${severity(data.severity)} by ${actor}`;

@@ -1,0 +1,104 @@
+/**
+ * Smoke test of `npm run demo`: the whole week in a temporary folder, then what a person would check
+ * in the timeline, the table and the outbox folder.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simpleParser } from "mailparser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDemo, type DemoResult } from "../../src/demo/demo.js";
+import { silentLogger } from "../../src/log/logger.js";
+
+describe("npm run demo", () => {
+  let dir: string;
+  let result: DemoResult;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "support-inbox-demo-"));
+    result = await runDemo({ dir: join(dir, "demo"), write: (l) => lines.push(l), errorLogger: silentLogger() });
+  }, 120_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const caseOf = (label: string) => {
+    const number = result.labels[label];
+    const found = result.cases.find((c) => c.number === number);
+    if (!found) throw new Error(`no case for ${label}`);
+    return found;
+  };
+  const files = (part: string) => result.outboxFiles.filter((f) => f.includes(part));
+  const parse = async (file: string) => simpleParser(await readFile(join(result.outboxDir, file)));
+
+  it("runs every worker job without a failure and prints the timeline and the table", () => {
+    expect(result.failures).toBe(0);
+    expect(lines.some((l) => l.includes("── Cases at the end of the week ──"))).toBe(true);
+    expect(lines.some((l) => l.includes("✉ in: jane.doe@acme-logistics.example — 01-vantiq-sev1-production-outage.eml"))).toBe(true);
+  });
+
+  it("opens one case per request from a DTC, with the severity the policy gives it", () => {
+    expect(result.cases).toHaveLength(9);
+    expect(caseOf("vantiq-outage")).toMatchObject({ policyId: "vantiq", severity: "1", status: "resolved" });
+    expect(caseOf("konneqt-p1")).toMatchObject({ policyId: "konneqt-enterprise", severity: "P1", caseType: "incident" });
+    expect(caseOf("konneqt-security")).toMatchObject({ caseType: "security-report" });
+    expect(caseOf("infotecs")).toMatchObject({ policyId: "infotecs-basic", metrics: [] });
+    // The ISO-8859-1 subject is decoded, not mangled.
+    expect(lines.some((l) => l.includes('"Falha na emissão de notas fiscais após atualização"'))).toBe(true);
+  });
+
+  it("downgrades a Severity 1 on a development environment to 2 and says why in the acknowledgment", async () => {
+    expect(caseOf("vantiq-dev").opened).toMatchObject({ severity: "2", source: "downgrade" });
+    const opened = lines.find((l) => l.includes(`#${result.labels["vantiq-dev"]}  opened`))!;
+    expect(opened).toContain("Severity 2");
+    expect(opened).toContain("downgraded");
+    const [ack] = files("acknowledgment-raj.patel@");
+    const text = (await parse(ack!)).text ?? "";
+    expect(text).toContain("You asked for Severity 1");
+    expect(text).toMatch(/only to a VANTIQ production environment/);
+    // Then the engineer's "#severity 3" and "#status waiting" were applied.
+    expect(caseOf("vantiq-dev")).toMatchObject({ severity: "3", severitySource: "staff", status: "waiting" });
+  });
+
+  it("refuses the non-DTC without opening a case", () => {
+    expect(files("refusal-tom.hill@")).toHaveLength(1);
+    expect(lines.some((l) => l.includes("refused: mail from tom.hill@acme-logistics.example"))).toBe(true);
+    expect(result.cases.filter((c) => c.organization === "Acme Logistics")).toHaveLength(2);
+  });
+
+  it("answers nothing to the out-of-office auto-reply", () => {
+    const at = lines.filter((l) => l.startsWith("Mon 23 Nov 09:41"));
+    expect(at.some((l) => l.includes("automatic reply recorded on the case; nothing sent back"))).toBe(true);
+    expect(at.filter((l) => l.includes("↳"))).toEqual([]);
+    // Raj gets his acknowledgment and, hours later, the engineer's answer: nothing in reply to his auto-reply.
+    expect(files("raj.patel@").map((f) => f.split("-")[1])).toEqual(["acknowledgment", "relay"]);
+  });
+
+  it("runs CIQ Premium Severity 1 around the clock only for the organization with a named contact", () => {
+    const first = (label: string) => caseOf(label).metrics.find((m) => m.metric === "initial-response")!;
+    expect(new Date(first("ciq-premium-24x7").dueAt).toISOString()).toBe("2026-11-28T08:30:20.000Z"); // Sat 03:30 EST
+    expect(first("ciq-premium-24x7").state).toBe("breached-met");
+    expect(new Date(first("ciq-premium-standard").dueAt).toISOString()).toBe("2026-11-30T14:00:00.000Z"); // Mon 09:00 EST
+    expect(first("ciq-premium-standard").state).toBe("met");
+  });
+
+  it("skips Thanksgiving on the bank calendar (CIQ) and the federal one (Konneqt)", () => {
+    const first = (label: string) => caseOf(label).metrics.find((m) => m.metric === "initial-response")!;
+    expect(new Date(first("ciq-standard").dueAt).toISOString()).toBe("2026-11-27T15:00:30.000Z"); // Fri 09:00:30 CST: 2 h 59 min 30 s on Wednesday, Thursday closed
+    expect(new Date(first("konneqt-basic").dueAt).toISOString()).toBe("2026-11-27T12:30:50.000Z"); // Fri 09:30 GMT-3
+  });
+
+  it("leaves breach alerts, the executive escalation and the digest in the outbox folder", async () => {
+    expect(files("-breach-alert-").length).toBeGreaterThanOrEqual(3);
+    const escalations = [];
+    for (const file of files("-breach-alert-")) {
+      const mail = await parse(file);
+      const to = [mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+      if (to.includes("eddie@vendor.example")) escalations.push(mail);
+    }
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]!.subject).toContain("SLA breach: workaround");
+    expect(escalations[0]!.text).toContain("executive");
+    if (!result.digestWired) console.info("buildWorker has no digest job yet; the demo ran digestTick itself, so its digests are checked");
+    expect(files("-digest-mona@vendor.example").length).toBeGreaterThanOrEqual(7);
+  });
+});
