@@ -6,13 +6,11 @@
  */
 import { and, eq, gt, min } from "drizzle-orm";
 import { DateTime } from "luxon";
-import { digestTick } from "../digest/job.js";
 import type { Logger } from "../log/logger.js";
 import type { Db } from "../store/database.js";
 import { cases, outbox } from "../store/schema/index.js";
-import { deskFromConfig } from "../worker/desk.js";
 import { buildWorker } from "../worker/jobs.js";
-import { runTick, type Job } from "../worker/run.js";
+import { runTick } from "../worker/run.js";
 import type { AppContext } from "../context.js";
 import { DEMO_END, DESK, SCRIPT } from "./scenario.js";
 import { CaseLabels, deliverStep, isStaffStep, stepAt } from "./script.js";
@@ -37,7 +35,7 @@ export interface DemoRun {
   labels: CaseLabels;
   ticks: number;
   failures: number;
-  /** false when buildWorker has no digest job yet and the demo ran digestTick itself. */
+  /** Whether buildWorker's jobs include the daily digest. */
   digestWired: boolean;
   endedAt: number;
 }
@@ -48,8 +46,8 @@ export async function runWeek(opts: DemoOptions): Promise<DemoRun> {
   const worker = buildWorker(ctx, { once: true });
   try {
     const digestWired = worker.jobs.some((j) => j.name.includes("digest"));
-    const jobs = digestWired ? worker.jobs : withDigestBeforeOutbox(worker.jobs, demoDigestJob(ctx));
-    if (!digestWired) opts.write("(buildWorker has no digest job yet: the demo adds the daily digest job (src/digest/job.ts digestTick) to each tick, before the outbox sender)\n");
+    const jobs = worker.jobs;
+    if (!digestWired) opts.write("(this worker has no daily digest job: no digest mail will appear)\n");
     const labels = new CaseLabels();
     const timeline = new TimelineReader(ctx.database.db, paths.outbox, ctx.policies);
     const script = [...SCRIPT].sort((a, b) => stepAt(a) - stepAt(b));
@@ -102,27 +100,4 @@ function nextDigestHour(now: number): number {
   const local = DateTime.fromMillis(now, { zone: DESK.timeZone });
   const today = local.set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
   return (today.toMillis() > now ? today : today.plus({ days: 1 })).toMillis();
-}
-
-/** The digest's outbox row is delivered in the same tick when the job runs before the outbox sender. */
-function withDigestBeforeOutbox(jobs: Job[], digest: Job): Job[] {
-  const at = jobs.findIndex((j) => j.name === "outbox");
-  return at < 0 ? [...jobs, digest] : [...jobs.slice(0, at), digest, ...jobs.slice(at)];
-}
-
-/** Until the digest job is wired into buildWorker: the same job, with the same config. */
-function demoDigestJob(ctx: AppContext): Job {
-  const desk = deskFromConfig(ctx.config, ctx.policies);
-  return {
-    name: "digest (demo)",
-    run: async () =>
-      void (await digestTick({
-        db: ctx.database.db,
-        desk,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        localTime: ctx.config.digest.localTime,
-        sendEmpty: ctx.config.digest.sendEmpty,
-      })),
-  };
 }
