@@ -30,7 +30,7 @@ export async function runDemo(opts: DemoOptions & { errorLogger: Logger }): Prom
     const outboxFiles = (await readdir(run.paths.outbox)).filter((f) => f.endsWith(".eml")).sort();
     const wallMs = Math.round(performance.now() - started);
     opts.write(
-      `\n${outboxFiles.length} messages in ${run.paths.outbox} (names: time-kind-recipient); database in ${run.paths.dataDir}.` +
+      `\n${outboxFiles.length} messages in ${run.paths.outbox} (names: time-kind-case-recipient); database in ${run.paths.dataDir}.` +
         `\n${run.ticks} worker ticks over the week in ${(wallMs / 1000).toFixed(1)} s${run.failures ? `; ${run.failures} job runs FAILED (see stderr)` : ""}.`,
     );
     return {

@@ -6,7 +6,7 @@ import { inArray } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
-import { attachments } from "../store/schema/index.js";
+import { attachments, cases } from "../store/schema/index.js";
 import { claimDue, recordDelivery, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
 import type { MailSender, OutgoingMail } from "./sender.js";
@@ -23,8 +23,6 @@ export interface DeliverOptions {
   leaseMs?: number;
   retry?: RetryPolicy;
   random?: () => number;
-  /** Case numbers by case id, for naming .eml files; optional. */
-  caseNumberOf?: (caseId: number) => number | null;
 }
 
 export interface DeliverySummary {
@@ -45,6 +43,14 @@ async function loadAttachments(db: Db, row: OutboxRow): Promise<OutgoingMail["at
     const content = a.contentBase64 !== undefined ? Buffer.from(a.contentBase64, "base64") : byId.get(a.attachmentId ?? -1);
     return content ? [{ filename: a.filename, contentType: a.contentType, content: Buffer.from(content) }] : [];
   });
+}
+
+/** Human case numbers of the claimed rows' cases, for file names and logs. */
+async function caseNumbersOf(db: Db, rows: OutboxRow[]): Promise<Map<number, number>> {
+  const ids = [...new Set(rows.map((r) => r.caseId).filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map();
+  const found = await db.select({ id: cases.id, number: cases.number }).from(cases).where(inArray(cases.id, ids));
+  return new Map(found.map((c) => [c.id, c.number]));
 }
 
 export function toOutgoingMail(row: OutboxRow, files: OutgoingMail["attachments"], caseNumber: number | null): OutgoingMail {
@@ -72,10 +78,11 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const random = opts.random ?? Math.random;
   const rows = await claimDue(db, clock.now(), opts.batchSize ?? 50, opts.leaseMs ?? 5 * 60_000);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  const caseNumbers = await caseNumbersOf(db, rows);
   for (const row of rows) {
-    const log = { outboxId: row.id, kind: row.kind, to: row.to, messageId: row.messageId, attempt: row.attempts };
+    const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
     try {
-      const caseNumber = row.caseId !== null ? (opts.caseNumberOf?.(row.caseId) ?? null) : null;
+      const caseNumber = row.caseId !== null ? (caseNumbers.get(row.caseId) ?? null) : null;
       const result = await sender.send(toOutgoingMail(row, await loadAttachments(db, row), caseNumber));
       const outcome = await recordDelivery(db, row, result, clock.now(), random(), opts.retry);
       if (outcome === "sent") {

@@ -2,12 +2,12 @@
  * What relaying and forwarding need to read about a case: who is on it, the customer message to answer,
  * the stored attachments of a message. All in the caller's transaction.
  */
-import { and, asc, desc, eq, isNotNull, ne, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, ne, notInArray, sql } from "drizzle-orm";
 import { AppError } from "../errors.js";
 import type { Db } from "../store/database.js";
 import { otherDtcs, type Contact } from "../store/repos/contacts.js";
 import type { Case } from "../store/repos/cases.js";
-import { attachments, contacts, messages, organizations, outbox, staff, type OutboxAttachment } from "../store/schema/index.js";
+import { attachments, caseEvents, contacts, messages, organizations, outbox, staff, type OutboxAttachment } from "../store/schema/index.js";
 
 type OrgRow = typeof organizations.$inferSelect;
 
@@ -39,7 +39,7 @@ export async function loadParties(tx: Db, caseRow: Case): Promise<CaseParties> {
   return { org: row.org, requester: row.requester, otherDtcs: dtcs.filter((d) => onCase.has(d.email)) };
 }
 
-/** The latest message of the case from anyone but our staff (the one a relay answers), except `excludeRowId`. */
+/** The latest message of the case from anyone but our staff and automatic mail (the one a relay answers), except `excludeRowId`. */
 export async function lastCustomerMessage(
   tx: Db,
   caseId: number,
@@ -54,6 +54,9 @@ export async function lastCustomerMessage(
         eq(messages.direction, "in"),
         ne(messages.id, excludeRowId),
         notInArray(messages.from, tx.select({ email: staff.email }).from(staff)),
+        // An out-of-office or a bounce recorded on the case is not what a relay answers.
+        sql`not exists (select 1 from ${caseEvents} where ${caseEvents.caseId} = ${caseId}
+              and ${caseEvents.kind} = 'automatic-message' and (${caseEvents.data}->>'messageRowId')::int = ${messages.id})`,
       ),
     )
     .orderBy(desc(messages.receivedAt), desc(messages.id))

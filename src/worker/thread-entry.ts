@@ -48,7 +48,7 @@ export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise
     at: new Date(now),
     actor: decision.sender || "unknown",
     kind: "automatic-message",
-    data: { subject: msg.subject, bounceOf: decision.bounceOf ?? [] },
+    data: { messageRowId, subject: msg.subject, bounceOf: decision.bounceOf ?? [] },
   });
   await refreshCaseSla(tx, desk, caseRow.id, now);
 }

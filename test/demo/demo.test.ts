@@ -51,7 +51,7 @@ describe("npm run demo", () => {
     const opened = lines.find((l) => l.includes(`#${result.labels["vantiq-dev"]}  opened`))!;
     expect(opened).toContain("Severity 2");
     expect(opened).toContain("downgraded");
-    const [ack] = files("acknowledgment-raj.patel@");
+    const [ack] = files("raj.patel@").filter((f) => f.includes("-acknowledgment-case-"));
     const text = (await parse(ack!)).text ?? "";
     expect(text).toContain("You asked for Severity 1");
     expect(text).toMatch(/only to a VANTIQ production environment/);
