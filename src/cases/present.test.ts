@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDue, formatSpan, readerZone } from "./present.js";
+import { formatDue, formatDueWithLuxon, formatSpan, readerZone } from "./present.js";
 
 describe("presenting times in mail", () => {
   it("prints a due time in the reader's zone with its abbreviation", () => {
@@ -14,5 +14,16 @@ describe("presenting times in mail", () => {
   });
   it("falls back from an invalid zone to the next one", () => {
     expect(readerZone(null, "Not/AZone", "Europe/Berlin")).toBe("Europe/Berlin");
+  });
+});
+
+describe("formatDue's fast path", () => {
+  it("prints exactly what luxon prints, in every kind of zone and across DST", () => {
+    const zones = ["America/Los_Angeles", "America/New_York", "Europe/Moscow", "Europe/Berlin", "Asia/Kolkata", "UTC", "UTC-3", "Etc/GMT+3"];
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    for (let i = 0; i < 2000; i++) {
+      const t = start + i * 4_391_117 * 7; // about every 8.5 hours over a year, odd minutes included
+      for (const zone of zones) expect(formatDue(t, zone)).toBe(formatDueWithLuxon(t, zone));
+    }
   });
 });
