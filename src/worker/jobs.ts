@@ -85,6 +85,10 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx) }));
   const pollMs = 60_000;
 
+  const outbox: Job = {
+    name: "outbox",
+    run: async () => void (await deliverDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "outbox" }) })),
+  };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => void (await drainSource(deps, source, info, signal)),
@@ -94,7 +98,9 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     run: async (signal) => {
       while (!signal.aborted) {
         try {
-          await drainSource(deps, source, info, signal);
+          const drained = await drainSource(deps, source, info, signal);
+          // Acknowledgments go out right away rather than at the next scheduler tick.
+          if (drained.processed > 0) await outbox.run(signal);
         } catch (error) {
           deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
         }
@@ -106,10 +112,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     name: "scheduler",
     run: async () => void (await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) })),
   };
-  const outbox: Job = {
-    name: "outbox",
-    run: async () => void (await deliverDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "outbox" }) })),
-  };
+
   const digest: Job = {
     name: "digest",
     run: async () =>
