@@ -117,7 +117,6 @@ async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
     subject: caseRow.subject,
     severity: {
       name: severityName(plan.severity.id),
-      requestedName: severityName(plan.severity.requested),
       downgraded: plan.severity.source === "downgrade",
       reason: plan.severity.reason,
     },
