@@ -154,10 +154,49 @@ describe.each(e2eBackends())("VANTIQ end to end on %s", (backend) => {
       const n = (await d.caseBySubject("Dev namespace down")).number;
       const ack = d.sent.find(is.ack(n))!;
       expect(ack.text).toContain("Severity: Severity 2 (Significant business impact)\n");
-      expect(ack.text).toContain("You asked for Severity 1 (Business-critical).");
+      expect(ack.text).toContain("Severity 1 (Business-critical), from the severity field");
       expect(ack.text).toContain("Severity 1 applies only to a VANTIQ production environment, so this request is handled as Severity 2.");
       // Wed 16:00–18:00 = 2 h; Thu 08:00 + 2 h = 10:00 PST.
       expect(ack.text).toContain("Our first response is due by Thu 26 Nov 2026, 10:00 PST (4 business hours, weekdays 08:00–18:00 Pacific time).");
+    });
+  });
+  describe("Severity 1 in production on Saturday 28 Nov 10:00 PST: the 24x7 add-on vs business hours", () => {
+    const OPENED = at("2026-11-28T18:00:00Z"); // Sat 10:00 PST
+    const ROSA = { email: "rosa@initrode.example", name: "Rosa Diaz", timeZone: "America/Los_Angeles" };
+
+    it("counts wall-clock hours with the add-on (Sat 14:00 PST, breach alert then) and business hours without (Mon 12:00 PST)", async () => {
+      const p = await d.reset();
+      await d.seedOrg(ACME);
+      await d.seedOrg({ name: "Initrode", policyId: "vantiq", domain: "initrode.example", timeZone: "America/Los_Angeles", entitlements: ["24x7-sev1"], requester: ROSA });
+      await d.deliver(vantiqRequest("Acme production is down", OPENED, "1", "production"));
+      await d.deliver(
+        requestMail({
+          from: ROSA.email,
+          fromName: ROSA.name,
+          subject: "Initrode production is down",
+          date: OPENED,
+          fields: [
+            ["Name", ROSA.name],
+            ["Company", "Initrode"],
+            ["Email", ROSA.email],
+            ["Severity", "1"],
+            ["Environment", "production"],
+            ["VANTIQ version", "1.41.3"],
+            ["Client application", "VANTIQ CLI 1.41.0"],
+            ["Namespace(s)", "initrode_prod"],
+            ["Steps to reproduce", "Every REST call to the namespace answers 503."],
+          ],
+        }),
+      );
+      const mail = await d.tick(OPENED);
+      const acme = (await d.caseBySubject("Acme production is down")).number;
+      const initrode = (await d.caseBySubject("Initrode production is down")).number;
+      // Add-on: 4 wall-clock hours → Sat 14:00 PST = 22:00Z. None: Mon 30 Nov 08:00 + 4 business hours = 12:00 PST.
+      expect(mail.find(is.ack(initrode))!.text).toContain("Our first response is due by Sat 28 Nov 2026, 14:00 PST (4 hours, around the clock, 24x7).");
+      expect(mail.find(is.ack(acme))!.text).toContain("Our first response is due by Mon 30 Nov 2026, 12:00 PST (4 business hours, weekdays 08:00–18:00 Pacific time).");
+      const breach = await d.around(at("2026-11-28T22:00:00Z"), is.breach(initrode, "first response"));
+      expect([breach.before.length, breach.at.map((m) => m.to)]).toEqual([0, [[p.alice.email, p.mike.email]]]);
+      expect(d.sent.filter(is.anyReminder(acme))).toEqual([]);
     });
   });
 });
