@@ -63,6 +63,7 @@ function registerOrgCommands(org: Command): void {
     .option("--plan <plan>", "support plan")
     .option("--contract-start <date>", "contract start, YYYY-MM-DD")
     .option("--contract-end <date>", "contract end, YYYY-MM-DD")
+    .option("--closed <date>", "a day the organization is closed, YYYY-MM-DD: business-hour clocks stop (repeatable)", collect, [])
     .action(async (o: OrgAddOptions, command: Command) => {
       await withDatabase(command, async (db, ctx) => {
         if (!ctx.policies.has(o.policy)) {
@@ -77,6 +78,7 @@ function registerOrgCommands(org: Command): void {
           plan: o.plan ?? null,
           contractStart: checkDay(o.contractStart, "--contract-start"),
           contractEnd: checkDay(o.contractEnd, "--contract-end"),
+          closedDates: o.closed.map((d) => checkDay(d, "--closed")!),
         });
         out(`organization "${created.name}" added (policy ${created.policyId})`);
       });
@@ -266,6 +268,7 @@ interface OrgAddOptions {
   plan?: string;
   contractStart?: string;
   contractEnd?: string;
+  closed: string[];
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");

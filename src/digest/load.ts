@@ -71,7 +71,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     const policy = policies.get(r.policyId)!;
     const org = orgs.get(r.organizationId);
     const customerZone = zones.get(r.requesterId) ?? org?.timeZone ?? null;
-    const facts = { entitlements: org?.entitlements ?? [], customerZone };
+    const facts = { entitlements: org?.entitlements ?? [], customerZone, closedDates: org?.closedDates ?? [] };
     // The history as of `now`: a preview of a past day ignores what happened after it.
     const trail = (trailOf.get(r.id) ?? []).filter((e) => e.at <= now);
     let metrics;
@@ -115,7 +115,13 @@ async function loadOrganizations(db: Db, rows: CaseRow[]) {
   const found = await Promise.all(
     chunks(ids).map((part) =>
       db
-        .select({ id: organizations.id, name: organizations.name, entitlements: organizations.entitlements, timeZone: organizations.timeZone })
+        .select({
+          id: organizations.id,
+          name: organizations.name,
+          entitlements: organizations.entitlements,
+          timeZone: organizations.timeZone,
+          closedDates: organizations.closedDates,
+        })
         .from(organizations)
         .where(inArray(organizations.id, part)),
     ),

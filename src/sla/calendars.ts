@@ -29,17 +29,27 @@ export function effectiveZone(policy: Policy, customerZone?: string | null): str
 /** Per policy object and zone: the scheduler calls this for every case, so repeat calls are a map lookup. */
 const perPolicy = new WeakMap<Policy, Map<string, (coverage: Coverage) => BusinessCalendar>>();
 
-export function calendarsForPolicy(policy: Policy, customerZone?: string | null): (coverage: Coverage) => BusinessCalendar {
+/**
+ * `organizationClosures`: the customer's own closed days ("YYYY-MM-DD"), added to the policy's; they
+ * stop business-hour clocks like holidays do (24x7 coverage ignores them).
+ */
+export function calendarsForPolicy(
+  policy: Policy,
+  customerZone?: string | null,
+  organizationClosures: readonly string[] = [],
+): (coverage: Coverage) => BusinessCalendar {
   const zone = effectiveZone(policy, customerZone);
   let byZone = perPolicy.get(policy);
   if (!byZone) perPolicy.set(policy, (byZone = new Map()));
-  let pick = byZone.get(zone);
+  const key = organizationClosures.length ? `${zone}|${organizationClosures.join(",")}` : zone;
+  let pick = byZone.get(key);
   if (!pick) {
-    const { week, holidays, closedDates } = policy.calendar;
-    const business = cached({ zone, week, holidays, ...(closedDates ? { closedDates } : {}) });
+    const { week, holidays } = policy.calendar;
+    const closedDates = [...(policy.calendar.closedDates ?? []), ...organizationClosures];
+    const business = cached({ zone, week, holidays, ...(closedDates.length ? { closedDates } : {}) });
     const always = cached({ zone, week: "24x7", holidays: [] });
     pick = (coverage) => (coverage === "24x7" ? always : business);
-    byZone.set(zone, pick);
+    byZone.set(key, pick);
   }
   return pick;
 }

@@ -17,6 +17,8 @@ export interface SlaFacts {
   entitlements: string[];
   /** The customer's zone (requester's, else organization's), for calendars that follow it. */
   customerZone: string | null;
+  /** The organization's own closed days, "YYYY-MM-DD". */
+  closedDates?: string[];
 }
 
 export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId" | "number">): Policy {
@@ -41,7 +43,7 @@ export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number,
 export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[], now: number): SlaEvaluation {
   return evaluateCase({
     policy,
-    calendarFor: calendarsForPolicy(policy, facts.customerZone),
+    calendarFor: calendarsForPolicy(policy, facts.customerZone, facts.closedDates),
     timeline: timelineFromEvents(trail),
     context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent },
     now,

@@ -36,7 +36,7 @@ const ESCALATION =
   "subscriber's representatives sets the response plan and the status update frequency.";
 
 interface CaseFacts {
-  org: { name: string; entitlements: string[]; timeZone: string | null };
+  org: { name: string; entitlements: string[]; timeZone: string | null; closedDates: string[] };
   requester: { name: string; email: string; timeZone: string | null };
 }
 
@@ -54,7 +54,7 @@ async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
     const o = orgById.get(c.organizationId);
     const p = personById.get(c.requesterId);
     facts.set(c.id, {
-      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null },
+      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null, closedDates: o?.closedDates ?? [] },
       requester: { name: p?.name ?? "?", email: p?.email ?? "?", timeZone: p?.timeZone ?? null },
     });
   }
@@ -108,7 +108,13 @@ function planCase(
 ): CasePlan {
   const policy = policyOf(desk.policies, c);
   const customerZone = facts.requester.timeZone ?? facts.org.timeZone;
-  const evaluation = evaluateTrail(policy, trail, { entitlements: facts.org.entitlements, customerZone }, c.remindersSent, now);
+  const evaluation = evaluateTrail(
+    policy,
+    trail,
+    { entitlements: facts.org.entitlements, customerZone, closedDates: facts.org.closedDates },
+    c.remindersSent,
+    now,
+  );
   const plan: CasePlan = {
     caseId: c.id,
     mail: [],
