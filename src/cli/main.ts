@@ -9,6 +9,7 @@ import { registerCalendarCommands } from "./calendar-commands.js";
 import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
 import { registerDigestCommands } from "./digest-commands.js";
+import { registerContractCommands } from "./contract-commands.js";
 import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDigestCommands(program);
   registerIngestCommands(program);
   registerStoreCommands(program);
+  registerContractCommands(program);
   return program;
 }
 

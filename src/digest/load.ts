@@ -71,7 +71,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     const policy = policies.get(r.policyId)!;
     const org = orgs.get(r.organizationId);
     const customerZone = zones.get(r.requesterId) ?? org?.timeZone ?? null;
-    const facts = { entitlements: org?.entitlements ?? [], customerZone, closedDates: org?.closedDates ?? [] };
+    const facts = { entitlements: org?.entitlements ?? [], customerZone, closedDates: org?.closedDates ?? [], contract: org?.contract ?? null };
     // The history as of `now`: a preview of a past day ignores what happened after it.
     const trail = (trailOf.get(r.id) ?? []).filter((e) => e.at <= now);
     let metrics;
@@ -121,6 +121,7 @@ async function loadOrganizations(db: Db, rows: CaseRow[]) {
           entitlements: organizations.entitlements,
           timeZone: organizations.timeZone,
           closedDates: organizations.closedDates,
+          contract: organizations.contract,
         })
         .from(organizations)
         .where(inArray(organizations.id, part)),

@@ -36,14 +36,19 @@ export function toPolicy(raw: RawPolicy): Policy {
       ...(closedDates ? { closedDates } : {}),
       ...(followsCustomerZone !== undefined ? { followsCustomerZone } : {}),
     },
-    serviceLevels: raw.serviceLevels.map((level): ServiceLevel => {
-      const targets: TargetSet = {};
-      for (const [metric, target] of Object.entries(level.targets)) {
-        if (target) targets[metric as keyof TargetSet] = target;
-      }
-      return { caseType: level.caseType, severity: level.severity, coverage: level.coverage, ...(level.when ? { when: level.when } : {}), targets };
-    }),
+    serviceLevels: toServiceLevels(raw.serviceLevels),
   } as Policy;
+}
+
+/** The YAML's service levels as the engine reads them (targets without a value left out). */
+export function toServiceLevels(raw: RawPolicy["serviceLevels"]): ServiceLevel[] {
+  return raw.map((level): ServiceLevel => {
+    const targets: TargetSet = {};
+    for (const [metric, target] of Object.entries(level.targets)) {
+      if (target) targets[metric as keyof TargetSet] = target;
+    }
+    return { caseType: level.caseType, severity: level.severity, coverage: level.coverage, ...(level.when ? { when: level.when } : {}), targets };
+  });
 }
 
 export function crossCheck(policy: Policy): Issue[] {

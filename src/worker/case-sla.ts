@@ -4,7 +4,8 @@
  */
 import { inArray, asc } from "drizzle-orm";
 import { AppError } from "../errors.js";
-import type { Policy } from "../policy/types.js";
+import { withContract } from "../policy/contract.js";
+import type { Policy, ServiceLevel } from "../policy/types.js";
 import { calendarsForPolicy } from "../sla/calendars.js";
 import { evaluateCase } from "../sla/engine.js";
 import type { SlaEvaluation } from "../sla/types.js";
@@ -19,6 +20,8 @@ export interface SlaFacts {
   customerZone: string | null;
   /** The organization's own closed days, "YYYY-MM-DD". */
   closedDates?: string[];
+  /** Service levels of the organization's contract, ahead of the policy's. */
+  contract?: ServiceLevel[] | null;
 }
 
 export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId" | "number">): Policy {
@@ -42,7 +45,7 @@ export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number,
 
 export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[], now: number): SlaEvaluation {
   return evaluateCase({
-    policy,
+    policy: withContract(policy, facts.contract),
     calendarFor: calendarsForPolicy(policy, facts.customerZone, facts.closedDates),
     timeline: timelineFromEvents(trail),
     context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent },

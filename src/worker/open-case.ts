@@ -11,7 +11,8 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
 import { enqueue } from "../outbox/queue.js";
 import { serviceLevelFor } from "../policy/select.js";
-import type { Policy } from "../policy/types.js";
+import { withContract } from "../policy/contract.js";
+import type { Policy, ServiceLevel } from "../policy/types.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { createCase, type Case } from "../store/repos/cases.js";
@@ -95,8 +96,8 @@ interface AckInput {
 }
 
 /** "4 business hours, weekdays 08:00–18:00 Pacific time" or "30 minutes, 24x7". */
-function coverageWords(policy: Policy, plan: NewCasePlan): string {
-  const level = serviceLevelFor(policy, {
+function coverageWords(policy: Policy, plan: NewCasePlan, contract: ServiceLevel[] | null): string {
+  const level = serviceLevelFor(withContract(policy, contract), {
     caseType: plan.caseType,
     severity: plan.severity.id,
     environment: plan.environment,
@@ -121,7 +122,7 @@ async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
       reason: plan.severity.reason,
     },
     firstResponse: a.firstResponse
-      ? { due: formatDue(a.firstResponse.dueAt, zone), target: a.firstResponse.targetText, coverage: coverageWords(policy, plan) }
+      ? { due: formatDue(a.firstResponse.dueAt, zone), target: a.firstResponse.targetText, coverage: coverageWords(policy, plan, a.org.contract) }
       : null,
     missingFields: plan.missingFields,
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),

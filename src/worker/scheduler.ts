@@ -8,7 +8,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox/headers.js";
 import { enqueueMany, type NewOutgoing } from "../outbox/queue.js";
-import type { Policy } from "../policy/types.js";
+import type { Policy, ServiceLevel } from "../policy/types.js";
 import type { MetricStatus, ReminderOwed } from "../sla/types.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
@@ -36,7 +36,7 @@ const ESCALATION =
   "subscriber's representatives sets the response plan and the status update frequency.";
 
 interface CaseFacts {
-  org: { name: string; entitlements: string[]; timeZone: string | null; closedDates: string[] };
+  org: { name: string; entitlements: string[]; timeZone: string | null; closedDates: string[]; contract: ServiceLevel[] | null };
   requester: { name: string; email: string; timeZone: string | null };
 }
 
@@ -54,7 +54,7 @@ async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
     const o = orgById.get(c.organizationId);
     const p = personById.get(c.requesterId);
     facts.set(c.id, {
-      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null, closedDates: o?.closedDates ?? [] },
+      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null, closedDates: o?.closedDates ?? [], contract: o?.contract ?? null },
       requester: { name: p?.name ?? "?", email: p?.email ?? "?", timeZone: p?.timeZone ?? null },
     });
   }
@@ -111,7 +111,7 @@ function planCase(
   const evaluation = evaluateTrail(
     policy,
     trail,
-    { entitlements: facts.org.entitlements, customerZone, closedDates: facts.org.closedDates },
+    { entitlements: facts.org.entitlements, customerZone, closedDates: facts.org.closedDates, contract: facts.org.contract },
     c.remindersSent,
     now,
   );

@@ -76,6 +76,21 @@ describe.each(variants)("store CLI on %s", (variant) => {
     expect(await run("org", "show", "Initech")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown organization "Initech"') });
   });
 
+  it("org contract: validates the service levels against the organization's policy, stores them, clears them", async () => {
+    const good = join(dir, "acme-contract.yaml");
+    await writeFile(good, 'serviceLevels:\n  - { caseType: query, targets: { initial-response: 4 business hours } }\n');
+    expect(await run("org", "contract", "Acme", good)).toMatchObject({ code: 0, stdout: expect.stringContaining('contract of "Acme" set: 1 service level(s)') });
+    const [stored] = await inspect((db) => store.listOrganizations(db));
+    expect(stored?.contract).toEqual([{ caseType: "query", severity: null, coverage: "business", targets: { "initial-response": { duration: { unit: "minutes", amount: 240 }, text: "4 business hours" } } }]);
+    const bad = join(dir, "bad-contract.yaml");
+    await writeFile(bad, 'serviceLevels:\n  - { caseType: incident, severity: "S9", targets: { initial-response: 1 hour } }\n');
+    const refused = await run("org", "contract", "Acme", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bad}: serviceLevels[0].severity: unknown severity "S9"`);
+    expect(await run("org", "contract", "Acme", "--clear")).toMatchObject({ code: 0 });
+    expect((await inspect((db) => store.listOrganizations(db)))[0]?.contract).toBeNull();
+  });
+
   it("contact add/list/deactivate with clear errors for unknown organizations and duplicate emails", async () => {
     expect(await run("contact", "add", "--email", "Wile@Acme.example", "--name", "Wile E.", "--org", "Acme", "--dtc")).toMatchObject({
       code: 0,

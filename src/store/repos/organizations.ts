@@ -1,4 +1,5 @@
 /** Customer organizations: created by the CLI, read by the inbound pipeline and the SLA engine. */
+import type { ServiceLevel } from "../../policy/types.js";
 import { asc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import type { Db } from "../database.js";
@@ -54,6 +55,13 @@ export async function findOrganizationByDomain(db: Db, domain: string): Promise<
 
 export async function updateEntitlements(db: Db, id: number, entitlements: string[]): Promise<Organization> {
   const [row] = await db.update(organizations).set({ entitlements }).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}
+
+/** Stores (or, with null, removes) the service levels of an organization's contract. */
+export async function setContract(db: Db, id: number, contract: ServiceLevel[] | null): Promise<Organization> {
+  const [row] = await db.update(organizations).set({ contract }).where(eq(organizations.id, id)).returning();
   if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
   return row;
 }

@@ -3,7 +3,8 @@
  * flag) and our staff. Emails are stored lowercased so lookups are exact and index-backed.
  */
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ServiceLevel } from "../../policy/types.js";
 import { tstz } from "./columns.js";
 
 export const organizations = pgTable(
@@ -21,6 +22,8 @@ export const organizations = pgTable(
     domains: text("domains").array().notNull().default(sql`'{}'::text[]`),
     /** Customer-specific closed days ("YYYY-MM-DD"), on top of the policy calendar's holidays. */
     closedDates: text("closed_dates").array().notNull().default(sql`'{}'::text[]`),
+    /** Service levels agreed with this customer (see src/policy/contract.ts); they precede the policy's. */
+    contract: jsonb("contract").$type<ServiceLevel[]>(),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("organizations_name_key").on(t.name), index("organizations_domains_idx").using("gin", t.domains)],
