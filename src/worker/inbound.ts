@@ -9,7 +9,7 @@ import type { InboundConfig, InboundDecision } from "../cases/inbound.js";
 import { decideInbound } from "../cases/decide.js";
 import type { ParseLimits, NormalizedMessage } from "../mail/message.js";
 import { parseMessage } from "../mail/parse.js";
-import type { MailSource, MessageKey } from "../sources/types.js";
+import type { MailSource, MessageKey, SourceMessage } from "../sources/types.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import {
@@ -20,6 +20,7 @@ import {
   setCursor,
   sourceKey,
 } from "../store/repos/mailboxes.js";
+import { relatedGroups } from "./batch-groups.js";
 import type { Desk } from "./desk.js";
 import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
 import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
@@ -35,6 +36,13 @@ export interface InboundDeps {
   logger: InboundLogger;
   config: InboundConfig;
   limits: ParseLimits;
+  /** Transactions applied side by side within a batch (default 4). */
+  concurrency?: number;
+  /**
+   * Source keys that failed in this process, so a success clears their failure count without a query for
+   * every message. (Keys of a folder are never reused within one UIDVALIDITY.)
+   */
+  failedKeys?: Set<string>;
 }
 
 export interface ProcessedMessage {
@@ -45,16 +53,25 @@ export interface ProcessedMessage {
 
 const numeric = (s: string | undefined): number | null => (s !== undefined && /^\d+$/.test(s) ? Number(s) : null);
 
-/** Parses and applies one raw message; the cursor (IMAP) is stored in the same transaction. */
+/** Parses and applies one raw message (the `ingest` command, tests). */
 export async function processRawMessage(
   deps: InboundDeps,
   mailbox: MailboxInfo,
   raw: Buffer,
   source: { key?: MessageKey; receivedAt: number | null },
 ): Promise<ProcessedMessage> {
+  return processParsedMessage(deps, mailbox, await parseMessage(raw, deps.limits), source);
+}
+
+/** Load → decide → apply one parsed message in one transaction. */
+export async function processParsedMessage(
+  deps: InboundDeps,
+  mailbox: MailboxInfo,
+  msg: NormalizedMessage,
+  source: { key?: MessageKey; receivedAt: number | null },
+): Promise<ProcessedMessage> {
   const { db, desk, clock, config } = deps;
   const now = clock.now();
-  const msg = await parseMessage(raw, deps.limits);
   const src: InboundSource = {
     mailbox,
     uidValidity: numeric(source.key?.uidValidity),
@@ -63,17 +80,10 @@ export async function processRawMessage(
   };
   let decision: InboundDecision | null = null;
   const applied = await db.transaction(async (tx): Promise<AppliedOutcome> => {
-    const result = (await alreadyStored(tx, msg))
-      ? ({ outcome: "duplicate" } as const)
-      : await (async () => {
-          const context = await loadInboundContext(tx, msg, mailbox, desk.policies, config, now);
-          decision = decideInbound(msg, context, now);
-          return applyDecision(tx, desk, msg, decision, src, now);
-        })();
-    if (source.key && src.uidValidity !== null && src.uid !== null) {
-      await setCursor(tx, { mailbox: mailbox.name, folder: source.key.folder, uidValidity: src.uidValidity, lastUid: src.uid, updatedAt: new Date(now) });
-    }
-    return result;
+    if (await alreadyStored(tx, msg)) return { outcome: "duplicate" };
+    const context = await loadInboundContext(tx, msg, mailbox, desk.policies, config, now);
+    decision = decideInbound(msg, context, now);
+    return applyDecision(tx, desk, msg, decision, src, now);
   });
   logOutcome(deps.logger, mailbox, msg, applied, decision);
   return { applied, decision, msg };
@@ -108,15 +118,17 @@ export interface DrainSummary {
 }
 
 /**
- * Processes what the source has, batch by batch. A failing message stops the batch (the cursor must not
- * pass it) until its third failure, when it is quarantined and the mailbox moves on.
+ * Processes what the source has, batch by batch. Within a batch, unrelated messages (other senders, not
+ * answering each other) are applied side by side, up to `deps.concurrency` transactions at once; related
+ * ones keep their order. A failing message stops its group and the drain (the cursor must not pass it)
+ * until its third failure, when it is quarantined and the mailbox moves on.
  */
 export async function drainSource(
   deps: InboundDeps,
   source: MailSource,
   mailbox: MailboxInfo & { folder: string; usesCursor: boolean },
   signal?: AbortSignal,
-  batchSize = 50,
+  batchSize = 20,
 ): Promise<DrainSummary> {
   const summary: DrainSummary = { fetched: 0, processed: 0, failed: 0, quarantined: 0 };
   for (;;) {
@@ -127,38 +139,93 @@ export async function drainSource(
     if (batch.uidValidityChanged) deps.logger.warn({ mailbox: mailbox.name, folder: mailbox.folder }, "UIDVALIDITY changed: reading the folder again; stored Message-IDs prevent duplicates");
     if (batch.messages.length === 0) return summary;
     summary.fetched += batch.messages.length;
-    for (const m of batch.messages) {
-      if (signal?.aborted) return summary;
-      const ok = await processFromSource(deps, source, mailbox, m.key, m.raw, m.receivedAt, summary);
-      if (!ok) return summary;
-    }
+    const done = await processBatch(deps, source, mailbox, batch.messages, summary, signal);
+    if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
+    if (done.size < batch.messages.length) return summary;
   }
 }
 
-async function processFromSource(
+/** The cursor moves past the longest run of finished messages at the start of the batch. */
+async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder: string }, batch: SourceMessage[], done: Set<SourceMessage>) {
+  let last: SourceMessage | undefined;
+  for (const m of batch) {
+    if (!done.has(m)) break;
+    last = m;
+  }
+  const uidValidity = numeric(last?.key.uidValidity);
+  const uid = numeric(last?.key.uid);
+  if (uidValidity === null || uid === null) return;
+  await setCursor(deps.db, { mailbox: mailbox.name, folder: mailbox.folder, uidValidity, lastUid: uid, updatedAt: new Date(deps.clock.now()) });
+}
+
+interface Parsed {
+  source: SourceMessage;
+  msg: NormalizedMessage | null;
+  error: unknown;
+}
+
+/** Returns the messages that are finished: committed and marked, or quarantined. */
+async function processBatch(
   deps: InboundDeps,
   source: MailSource,
   mailbox: MailboxInfo,
-  key: MessageKey,
-  raw: Buffer,
-  receivedAt: number | null,
+  batch: SourceMessage[],
   summary: DrainSummary,
-): Promise<boolean> {
+  signal?: AbortSignal,
+): Promise<Set<SourceMessage>> {
+  const done = new Set<SourceMessage>();
+  const parsed: Parsed[] = [];
+  for (const m of batch) {
+    try {
+      parsed.push({ source: m, msg: await parseMessage(m.raw, deps.limits), error: null });
+    } catch (error) {
+      parsed.push({ source: m, msg: null, error });
+    }
+  }
+  const groups = relatedGroups(
+    parsed.map((p) => ({ ...p, from: p.msg?.from?.address ?? null, messageId: p.msg?.messageId ?? null, refersTo: p.msg ? [...(p.msg.inReplyTo ? [p.msg.inReplyTo] : []), ...p.msg.references] : [] })),
+  );
+  await runLimited(groups, deps.concurrency ?? 4, async (group) => {
+    for (const item of group) {
+      if (signal?.aborted) return;
+      if (!(await processFromSource(deps, source, mailbox, item, summary))) return;
+      done.add(item.source);
+    }
+  });
+  return done;
+}
+
+/** Runs `work` over `items` with at most `limit` running at once. */
+async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
+
+async function processFromSource(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: Parsed, summary: DrainSummary): Promise<boolean> {
+  const { key, raw, receivedAt } = item.source;
   const keyText = sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
   try {
-    const { applied } = await processRawMessage(deps, mailbox, raw, { key, receivedAt });
+    if (!item.msg) throw item.error;
+    const { applied } = await processParsedMessage(deps, mailbox, item.msg, { key, receivedAt });
     if (applied.outcome === "quarantine") {
       await source.quarantine(key, "quarantine" in applied && applied.quarantine ? applied.quarantine : "quarantined");
       summary.quarantined++;
     } else {
       await source.markProcessed(key);
     }
-    await clearProcessingAttempts(deps.db, keyText);
+    if (deps.failedKeys?.has(keyText)) {
+      await clearProcessingAttempts(deps.db, keyText);
+      deps.failedKeys.delete(keyText);
+    }
     summary.processed++;
     return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const attempts = await recordProcessingFailure(deps.db, keyText, message, new Date(deps.clock.now()));
+    deps.failedKeys?.add(keyText);
     summary.failed++;
     deps.logger.error({ mailbox: mailbox.name, uid: key.uid, attempts, error: message }, "message processing failed");
     if (attempts < MAX_PROCESSING_ATTEMPTS) return false;

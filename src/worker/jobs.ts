@@ -58,6 +58,9 @@ export function inboundDepsFor(ctx: AppContext, desk: Desk): InboundDeps {
       requireDkimOrSpf: config.requireDkimOrSpf,
     },
     limits: { ...DEFAULT_PARSE_LIMITS, ...config.limits },
+    // PGlite runs one statement at a time anyway; Postgres overlaps the round trips of independent messages.
+    concurrency: ctx.database.kind === "postgres" ? 8 : 1,
+    failedKeys: new Set(),
   };
 }
 

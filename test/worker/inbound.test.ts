@@ -82,6 +82,31 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     expect((await listOutbox(db)).filter((r) => r.kind === "acknowledgment")).toHaveLength(1);
   });
 
+  it("threads a reply that arrives in the same batch as the request it answers", async () => {
+    await deliverToMaildir(dir, await fixture("template-full-vantiq.eml"));
+    clock.advance(1000);
+    const reply = [
+      "From: Omar Haddad <omar.haddad@customer.example>",
+      `To: ${SUPPORT}`,
+      "Subject: Re: Event stream stops processing after namespace redeploy",
+      "Message-ID: <omar-reply-1@customer.example>",
+      "In-Reply-To: <CAF9x2k1-full-template-001@mail.customer.example>",
+      "References: <CAF9x2k1-full-template-001@mail.customer.example>",
+      "Date: Tue, 10 Nov 2026 09:20:00 -0800",
+      "",
+      "Adding the export of the stream definition.",
+      "",
+    ].join("\r\n");
+    await deliverToMaildir(dir, Buffer.from(reply));
+    // Unrelated mail in the same batch is applied side by side with them.
+    await deliverToMaildir(dir, await fixture("auto-reply-rfc3834.eml"));
+    expect(await drainSource(inboundDeps(db, clock), source, mailbox)).toMatchObject({ fetched: 3, processed: 3 });
+    const [opened] = await listCases(db);
+    const thread = await db.select().from(messages);
+    expect(thread.filter((m) => m.caseId === opened!.id).map((m) => m.from).sort()).toEqual(["jane.doe@customer.example", "omar.haddad@customer.example"]);
+    expect((await listOutbox(db)).map((m) => m.kind).sort()).toEqual(["acknowledgment", "forward"]);
+  });
+
   it("answers a colleague who is not a DTC politely without opening a case or naming the DTCs", async () => {
     await deliverToMaildir(dir, await fixture("template-markdown-bold.eml"));
     await drainSource(inboundDeps(db, clock), source, mailbox);
@@ -108,13 +133,13 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     clock.advance(1000);
     const good = await fixture("template-full-vantiq.eml");
     const deps = inboundDeps(db, clock);
-    // Deliver the good one later so it sorts after the bad one.
     const first = await drainSource(deps, source, mailbox);
     expect(first).toMatchObject({ failed: 1, processed: 0 });
+    // A message that is not stuck behind it (another sender, not a reply to it) goes through meanwhile.
     await deliverToMaildir(dir, good);
-    expect(await drainSource(deps, source, mailbox)).toMatchObject({ failed: 1, processed: 0 });
+    expect(await drainSource(deps, source, mailbox)).toMatchObject({ failed: 1, processed: 1 });
     const third = await drainSource(deps, source, mailbox);
-    expect(third).toMatchObject({ failed: 1, quarantined: 1, processed: 1 });
+    expect(third).toMatchObject({ failed: 1, quarantined: 1, processed: 0 });
     expect(await listCases(db)).toHaveLength(1);
     expect(await readdir(join(dir, ".Quarantine", "cur"))).toHaveLength(1);
     const [rejection] = await listRejections(db);
