@@ -69,7 +69,8 @@ async function worker(imap: Imap, url: string, n: number): Promise<WorkerReport>
     },
   };
   const clock = new SystemClock();
-  const deps: InboundDeps = { db: database.db, desk: testDesk(), clock, logger, config: inboundConfig, limits: DEFAULT_PARSE_LIMITS };
+  // The settings `start` uses against Postgres (src/worker/jobs.ts inboundDepsFor).
+  const deps: InboundDeps = { db: database.db, desk: testDesk(), clock, logger, config: inboundConfig, limits: DEFAULT_PARSE_LIMITS, concurrency: 8, failedKeys: new Set() };
   const source = new ImapSource({ name: "bench", ...imap, tls: false, folder: FOLDER, clock });
   const mailbox = { name: "bench", address: SUPPORT, defaultPolicy: "vantiq", folder: FOLDER, usesCursor: true };
   const startedAt = now();
@@ -77,7 +78,7 @@ async function worker(imap: Imap, url: string, n: number): Promise<WorkerReport>
   try {
     let processed = 0;
     while (processed < n) {
-      const summary = await drainSource(deps, source, mailbox, undefined, 50);
+      const summary = await drainSource(deps, source, mailbox);
       processed += summary.processed;
       if (summary.fetched === 0) await source.waitForNew(idle.signal, 200);
     }

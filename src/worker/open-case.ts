@@ -3,7 +3,7 @@
  * all in the caller's transaction. The acknowledgment's idempotency key is the case's source message,
  * so a retried transaction or a re-delivered message can never queue a second one.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { NewCasePlan } from "../cases/inbound.js";
 import { formatBytes, formatDue, readerZone } from "../cases/present.js";
 import { AppError } from "../errors.js";
@@ -17,9 +17,8 @@ import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { createCase, type Case } from "../store/repos/cases.js";
 import { otherDtcs } from "../store/repos/contacts.js";
-import { appendEvent } from "../store/repos/events.js";
-import { cases, contacts, messages, organizations } from "../store/schema/index.js";
-import { refreshCaseSla } from "./case-sla-refresh.js";
+import { caseEvents, contacts, messages, organizations } from "../store/schema/index.js";
+import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
 import type { Desk } from "./desk.js";
 
 type OrgRow = typeof organizations.$inferSelect;
@@ -38,9 +37,25 @@ export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
   const { desk, plan, msg, now } = input;
   const policy = desk.policies.get(plan.policyId);
   if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
-  const [org] = await tx.select().from(organizations).where(eq(organizations.name, plan.organization.name));
-  const [requester] = await tx.select().from(contacts).where(eq(contacts.email, plan.requester.email));
-  if (!org || !requester) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
+  const [found] = await tx
+    .select({ org: organizations, requester: contacts })
+    .from(contacts)
+    .innerJoin(organizations, eq(contacts.organizationId, organizations.id))
+    .where(and(eq(contacts.email, plan.requester.email), eq(organizations.name, plan.organization.name)));
+  if (!found) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
+  const { org, requester } = found;
+
+  // The trail a new case starts with. The automatic acknowledgment is not a response, but Konneqt's
+  // workaround and resolution clocks run from it. Evaluated here, so the case row is written once.
+  const opened = {
+    kind: "opened",
+    actor: plan.requester.email,
+    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason },
+  };
+  const acknowledged = { kind: "acknowledged", actor: "system", data: { automatic: true } };
+  const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: now, data: e.data }));
+  const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
+  const evaluation = evaluateTrail(policy, trail, facts, [], now);
 
   const at = new Date(now);
   const created = await createCase(tx, {
@@ -60,27 +75,17 @@ export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
     policyId: plan.policyId,
     openedAt: at,
     updatedAt: at,
+    slaState: slaSnapshot(evaluation, now),
+    nextActionAt: nextActionDate(evaluation, now),
   });
   await tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId));
-  const actor = plan.requester.email;
-  await appendEvent(tx, {
-    caseId: created.id,
-    at,
-    actor,
-    kind: "opened",
-    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason },
-  });
-  // The automatic acknowledgment is not a response, but Konneqt's workaround and resolution clocks run from it.
-  await appendEvent(tx, { caseId: created.id, at, actor: "system", kind: "acknowledged", data: { automatic: true } });
-
-  const evaluation = await refreshCaseSla(tx, desk, created.id, now);
-  const [updated] = await tx.select().from(cases).where(eq(cases.id, created.id));
+  await tx.insert(caseEvents).values([opened, acknowledged].map((e) => ({ ...e, caseId: created.id, at })));
 
   if (plan.acknowledge) {
     const firstResponse = evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null;
-    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: updated!, firstResponse, now });
+    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: created, firstResponse, now });
   }
-  return updated!;
+  return created;
 }
 
 interface AckInput {
