@@ -53,6 +53,8 @@ export const outbox = pgTable(
     uniqueIndex("outbox_message_id_key").on(t.messageId),
     index("outbox_state_next_attempt_idx").on(t.state, t.nextAttemptAt),
     index("outbox_case_idx").on(t.caseId),
+    // The per-sender cap on automatic replies counts the last hour's rows only.
+    index("outbox_created_at_idx").on(t.createdAt),
     check("outbox_state_check", sql`${t.state} in ('queued', 'sending', 'sent', 'failed', 'bounced')`),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "messages_content_hash_idx" ON "messages" USING btree ("content_hash") WHERE "messages"."message_id" is null;--> statement-breakpoint
+CREATE INDEX "outbox_created_at_idx" ON "outbox" USING btree ("created_at");
