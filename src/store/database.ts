@@ -5,10 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -59,7 +56,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  let client: PGlite;
+  // Loaded only when used: PGlite costs ~50 MB of memory just by being imported, which a Postgres
+  // deployment should not pay.
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
+  let client: InstanceType<typeof PGlite>;
   try {
     client = inMemory ? await PGlite.create() : await PGlite.create(dataDir);
   } catch (error) {
@@ -77,6 +78,7 @@ export async function migrate(database: Database): Promise<void> {
   if (database.kind === "postgres") {
     await migratePostgres(database.db as unknown as Parameters<typeof migratePostgres>[0], config);
   } else {
+    const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
     await migratePglite(database.db as unknown as Parameters<typeof migratePglite>[0], config);
   }
 }

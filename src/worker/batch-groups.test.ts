@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { relatedGroups } from "./batch-groups.js";
+import { groupingFacts, relatedGroups } from "./batch-groups.js";
 
 const m = (name: string, from: string | null, messageId: string | null, refersTo: string[] = []) => ({ name, from, messageId, refersTo });
 
@@ -21,5 +21,17 @@ describe("grouping a batch for side-by-side processing", () => {
 
   it("keeps messages without a sender or id apart", () => {
     expect(relatedGroups([m("x", null, null), m("y", null, null)])).toHaveLength(2);
+  });
+});
+
+describe("grouping facts from the header block", () => {
+  it("reads the sender, the Message-ID and what the message answers, folded headers included", () => {
+    const raw = Buffer.from(
+      'From: "Doe, Jane" <Jane.Doe@Customer.Example>\r\nSubject: x\r\nMessage-ID: <a1@x>\r\nIn-Reply-To: <r0@y>\r\nReferences: <q@y>\r\n <r0@y>\r\n\r\nFrom: not@this.example\r\n',
+    );
+    expect(groupingFacts(raw)).toEqual({ from: "jane.doe@customer.example", messageId: "a1@x", refersTo: ["r0@y", "q@y", "r0@y"] });
+  });
+  it("copes with a bare address and no ids", () => {
+    expect(groupingFacts(Buffer.from("From: ops@client.example\r\n\r\nbody"))).toEqual({ from: "ops@client.example", messageId: null, refersTo: [] });
   });
 });

@@ -45,3 +45,24 @@ export function relatedGroups<T extends GroupableMessage>(items: T[]): T[][] {
   });
   return [...groups.values()];
 }
+
+/**
+ * The grouping facts of a raw message from its header block alone (From address, Message-ID,
+ * In-Reply-To, References), so a batch can be grouped before any message is fully parsed.
+ */
+export function groupingFacts(raw: Buffer): GroupableMessage {
+  const end = raw.indexOf("\r\n\r\n");
+  const head = raw
+    .subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end)
+    .toString("latin1")
+    .replace(/\r?\n[ \t]+/g, " ");
+  const header = (name: string) => new RegExp(`^${name}:(.*)$`, "im").exec(head)?.[1]?.trim() ?? "";
+  const ids = (value: string) => [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]!);
+  const from = header("From");
+  const address = (/<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /[^\s<>"]+@[^\s<>"]+/.exec(from)?.[0] ?? "").toLowerCase();
+  return {
+    from: address || null,
+    messageId: ids(header("Message-ID"))[0] ?? null,
+    refersTo: [...ids(header("In-Reply-To")), ...ids(header("References"))],
+  };
+}

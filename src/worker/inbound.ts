@@ -20,7 +20,7 @@ import {
   setCursor,
   sourceKey,
 } from "../store/repos/mailboxes.js";
-import { relatedGroups } from "./batch-groups.js";
+import { groupingFacts, relatedGroups } from "./batch-groups.js";
 import type { Desk } from "./desk.js";
 import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
 import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
@@ -158,11 +158,8 @@ async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder:
   await setCursor(deps.db, { mailbox: mailbox.name, folder: mailbox.folder, uidValidity, lastUid: uid, updatedAt: new Date(deps.clock.now()) });
 }
 
-interface Parsed {
-  source: SourceMessage;
-  msg: NormalizedMessage | null;
-  error: unknown;
-}
+/** Messages this large are applied one at a time, after the others, to bound the worker's memory. */
+const LARGE_MESSAGE_BYTES = 1024 * 1024;
 
 /** Returns the messages that are finished: committed and marked, or quarantined. */
 async function processBatch(
@@ -174,24 +171,20 @@ async function processBatch(
   signal?: AbortSignal,
 ): Promise<Set<SourceMessage>> {
   const done = new Set<SourceMessage>();
-  const parsed: Parsed[] = [];
-  for (const m of batch) {
-    try {
-      parsed.push({ source: m, msg: await parseMessage(m.raw, deps.limits), error: null });
-    } catch (error) {
-      parsed.push({ source: m, msg: null, error });
-    }
-  }
-  const groups = relatedGroups(
-    parsed.map((p) => ({ ...p, from: p.msg?.from?.address ?? null, messageId: p.msg?.messageId ?? null, refersTo: p.msg ? [...(p.msg.inReplyTo ? [p.msg.inReplyTo] : []), ...p.msg.references] : [] })),
-  );
-  await runLimited(groups, deps.concurrency ?? 4, async (group) => {
+  // Grouped from the headers alone; each message is parsed only when its turn comes, so no more than
+  // `concurrency` parsed messages (attachments decoded) are held at once.
+  const groups = relatedGroups(batch.map((m) => ({ ...groupingFacts(m.raw), source: m })));
+  const large = groups.filter((g) => g.some((m) => m.source.raw.length > LARGE_MESSAGE_BYTES));
+  const small = groups.filter((g) => !large.includes(g));
+  const runGroup = async (group: typeof groups[number]) => {
     for (const item of group) {
       if (signal?.aborted) return;
-      if (!(await processFromSource(deps, source, mailbox, item, summary))) return;
+      if (!(await processFromSource(deps, source, mailbox, item.source, summary))) return;
       done.add(item.source);
     }
-  });
+  };
+  await runLimited(small, deps.concurrency ?? 4, runGroup);
+  await runLimited(large, 1, runGroup);
   return done;
 }
 
@@ -204,12 +197,11 @@ async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
-async function processFromSource(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: Parsed, summary: DrainSummary): Promise<boolean> {
-  const { key, raw, receivedAt } = item.source;
+async function processFromSource(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, summary: DrainSummary): Promise<boolean> {
+  const { key, raw, receivedAt } = item;
   const keyText = sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
   try {
-    if (!item.msg) throw item.error;
-    const { applied } = await processParsedMessage(deps, mailbox, item.msg, { key, receivedAt });
+    const { applied } = await processRawMessage(deps, mailbox, raw, { key, receivedAt });
     if (applied.outcome === "quarantine") {
       await source.quarantine(key, "quarantine" in applied && applied.quarantine ? applied.quarantine : "quarantined");
       summary.quarantined++;
