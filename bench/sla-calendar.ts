@@ -12,6 +12,7 @@
  * group, and convert its wall-time answer back to an instant in the calendar's zone. Conversions
  * are outside the timed loop, which favours moment.
  */
+import { prng } from "../src/sla/sample-timelines.js";
 import { createRequire } from "node:module";
 import { DateTime } from "luxon";
 import { buildCalendar } from "../src/calendar/calendar.js";
@@ -40,17 +41,8 @@ const TO = Date.UTC(2028, 0, 1);
 /** Moment is slow; past this many inputs it runs on the first ones (a uniform random sample). */
 const MOMENT_MAX = 20_000;
 
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so every run benchmarks the same inputs. */
+const rng = prng;
 
 interface Inputs {
   n: number;
