@@ -42,6 +42,9 @@ describe.each(testDatabases())("due cases on %s", (target) => {
     expect(two.map((c) => c.subject)).toEqual(["oldest", "late"]);
   });
 
+  if (target.name !== "postgres") {
+    console.warn("due-cases: the SKIP LOCKED test needs two connections; PGlite has one, so it runs on Postgres only (TEST_DATABASE_URL).");
+  }
   it.runIf(target.name === "postgres")("skips cases another transaction holds, without waiting for it", async () => {
     const other = await target.connect();
     let release!: () => void;
