@@ -30,6 +30,9 @@ export const CASE_EVENT_KINDS = [
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
+/** The kinds that move an SLA clock: a trail loaded for evaluation needs only these. */
+export const TIMELINE_EVENT_KINDS = CASE_EVENT_KINDS.slice(0, 8);
+
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 export function toTimelineEvent(e: StoredEvent): TimelineEvent | null {

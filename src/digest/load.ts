@@ -5,7 +5,7 @@
  * fetch trails in chunks on parallel connections, so one digest over 100,000 open cases stays in seconds.
  */
 import { and, asc, gt, inArray, lte, notInArray, or, sql } from "drizzle-orm";
-import type { StoredEvent } from "../cases/timeline.js";
+import { TIMELINE_EVENT_KINDS, type StoredEvent } from "../cases/timeline.js";
 import type { CaseStatus } from "../sla/types.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
@@ -76,7 +76,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     const trail = (trailOf.get(r.id) ?? []).filter((e) => e.at <= now);
     let metrics;
     try {
-      metrics = evaluateTrail(policy, trail, facts, [], now).metrics;
+      metrics = evaluateTrail(policy, trail, facts, null, now).metrics;
     } catch (error) {
       skipped.push({ number: r.number, reason: (error as Error).message });
       continue;
@@ -102,11 +102,12 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
 async function loadTrailChunk(db: Db, ids: number[]): Promise<Map<number, StoredEvent[]>> {
   const trails = new Map<number, StoredEvent[]>(ids.map((id) => [id, []]));
   const rows = await db
-    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: caseEvents.at, data: caseEvents.data })
+    // Epoch milliseconds straight from Postgres: a Date per event is most of the garbage of a digest.
+    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: sql<number>`(extract(epoch from ${caseEvents.at}) * 1000)::float8`, data: caseEvents.data })
     .from(caseEvents)
-    .where(sql`${caseEvents.caseId} = any(${sql.param(ids)}::int[])`)
+    .where(and(sql`${caseEvents.caseId} = any(${sql.param(ids)}::int[])`, inArray(caseEvents.kind, [...TIMELINE_EVENT_KINDS])))
     .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
-  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at.getTime(), data: r.data });
+  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: Number(r.at), data: r.data });
   return trails;
 }
 

@@ -19,6 +19,8 @@ export interface EvaluateInput {
   timeline: TimelineEvent[];
   context: SlaContext;
   now: Instant;
+  /** false: metric states only, no reminders (reports such as the digest, which never send them). */
+  reminders?: boolean;
 }
 
 /** A metric's status together with what the reminder step needs to place thresholds. */
@@ -46,7 +48,7 @@ export function evaluateCase(input: EvaluateInput): SlaEvaluation {
   const sent = context.remindersSent ?? [];
   const due: ReminderOwed[] = [];
   let next: ReminderOwed | null = null;
-  for (const m of evaluated) {
+  for (const m of input.reminders === false ? [] : evaluated) {
     for (const r of remindersFor(policy, history.severity, m, now, sent)) {
       if (r.at <= now) due.push(r);
       else if (!m.pausedNow && (next === null || r.at < next.at)) next = r;

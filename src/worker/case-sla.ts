@@ -2,7 +2,7 @@
  * Load → decide → apply for one case's SLA: load its trail, let the pure engine evaluate it,
  * store the evaluation and the scheduler's index (nextActionAt). Used after every change to a case.
  */
-import { inArray, asc } from "drizzle-orm";
+import { and, asc, inArray } from "drizzle-orm";
 import { AppError } from "../errors.js";
 import { withContract } from "../policy/contract.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
@@ -12,7 +12,7 @@ import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import type { Case } from "../store/repos/cases.js";
 import { caseEvents } from "../store/schema/index.js";
-import { timelineFromEvents, type StoredEvent } from "../cases/timeline.js";
+import { TIMELINE_EVENT_KINDS, timelineFromEvents, type StoredEvent } from "../cases/timeline.js";
 
 export interface SlaFacts {
   entitlements: string[];
@@ -30,26 +30,28 @@ export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId"
   return policy;
 }
 
-/** Event trails of several cases in one query, oldest first per case. */
+/** The clock-moving part of several cases' trails in one query, oldest first per case. */
 export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number, StoredEvent[]>> {
   const trails = new Map<number, StoredEvent[]>(caseIds.map((id) => [id, []]));
   if (caseIds.length === 0) return trails;
   const rows = await db
     .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: caseEvents.at, data: caseEvents.data })
     .from(caseEvents)
-    .where(inArray(caseEvents.caseId, caseIds))
+    .where(and(inArray(caseEvents.caseId, caseIds), inArray(caseEvents.kind, [...TIMELINE_EVENT_KINDS])))
     .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
   for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at.getTime(), data: r.data });
   return trails;
 }
 
-export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[], now: number): SlaEvaluation {
+/** `remindersSent` null: a report (the digest) that wants metric states only, no reminders. */
+export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[] | null, now: number): SlaEvaluation {
   return evaluateCase({
     policy: withContract(policy, facts.contract),
     calendarFor: calendarsForPolicy(policy, facts.customerZone, facts.closedDates),
     timeline: timelineFromEvents(trail),
-    context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent },
+    context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent: remindersSent ?? [] },
     now,
+    reminders: remindersSent !== null,
   });
 }
 
