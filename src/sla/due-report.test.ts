@@ -30,6 +30,14 @@ describe("sla due report", () => {
     expect(r.reasons[0]).toMatch(/production/);
   });
 
+  it("does not apply an environment rule when the environment is not given, and says so", () => {
+    const r = dueReport(q("vantiq", "1", "2026-11-20T16:00:00-08:00"));
+    expect(r).toMatchObject({ refused: false, severity: "1" });
+    expect(r.reasons[0]).toMatch(/^not applied, the environment is not given: Severity 1 applies only to a VANTIQ production environment/);
+    const basic = dueReport(q("konneqt-basic", "P2", "2026-11-20T19:00:00-03:00"));
+    expect(lines(basic, "UTC-3")["initial-response"]).toBe("2026-11-23T11:00:00.000-03:00");
+  });
+
   it("lists every metric of a Konneqt incident, and just the one asked for", () => {
     const all = dueReport(q("konneqt-enterprise", "P1", "2026-03-02T10:00:00-05:00"));
     expect(Object.keys(lines(all, "America/New_York"))).toEqual(["initial-response", "status-update", "workaround", "resolution"]);

@@ -5,7 +5,7 @@
  */
 import type { Instant } from "../calendar/types.js";
 import { AppError } from "../errors.js";
-import { applyEligibility, resolveSeverity, serviceLevelFor } from "../policy/select.js";
+import { applyEligibility, checkEligibility, resolveSeverity, serviceLevelFor } from "../policy/select.js";
 import { CASE_TYPE_IDS, METRIC_IDS, type CaseTypeId, type Environment, type MetricId, type Policy } from "../policy/types.js";
 import { calendarsForPolicy, effectiveZone } from "./calendars.js";
 import { evaluateCase } from "./engine.js";
@@ -60,7 +60,7 @@ export function dueReport(q: DueQuery): DueReport {
   checkEntitlements(policy, q.entitlements);
   const metric = checkMetric(q.metric);
   const facts = { caseType, severity: level0.id, environment, entitlements: q.entitlements };
-  const eligible = applyEligibility(policy, facts);
+  const eligible = eligibilityFor(policy, facts);
   if (eligible.refused) return { refused: true, requestedSeverity: level0.id, severity: eligible.severity, caseType, reasons: eligible.reasons };
 
   const severity = eligible.severity;
@@ -122,4 +122,18 @@ function checkMetric(text: string | undefined): MetricId | undefined {
     throw new AppError("E_USAGE", `--metric must be one of ${METRIC_IDS.join(", ")}, got "${text}"`);
   }
   return text as MetricId;
+}
+
+/**
+ * As the inbound pipeline does: a rule that fails only because the environment is not given is not
+ * applied (downgrading a real production outage for a missing line would be worse); it is reported.
+ */
+function eligibilityFor(policy: Policy, facts: Parameters<typeof applyEligibility>[1]): ReturnType<typeof applyEligibility> {
+  if (facts.environment === null || facts.environment === undefined) {
+    const check = checkEligibility(policy, facts);
+    if (!check.ok && check.undetermined) {
+      return { refused: false, severity: facts.severity, reasons: [`not applied, the environment is not given: ${check.rule.reason} Pass --environment to apply it.`] };
+    }
+  }
+  return applyEligibility(policy, facts);
 }
