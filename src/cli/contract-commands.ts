@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { AppError } from "../errors.js";
 import { parseContract } from "../policy/contract.js";
 import * as store from "../store/index.js";
-import { readText, withDatabase } from "./store-commands.js";
+import { readText, withDatabase } from "./cli-support.js";
 
 export function registerContractCommands(program: Command): void {
   const org = program.commands.find((c) => c.name() === "org");

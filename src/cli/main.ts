@@ -12,6 +12,7 @@ import { registerDigestCommands } from "./digest-commands.js";
 import { registerContractCommands } from "./contract-commands.js";
 import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
+import { registerCaseCommands } from "./case-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDigestCommands(program);
   registerIngestCommands(program);
   registerStoreCommands(program);
+  registerCaseCommands(program);
   registerContractCommands(program);
   return program;
 }

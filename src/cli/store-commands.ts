@@ -1,39 +1,13 @@
 /**
- * Directory and case commands on the database: migrate, org, contact, staff, case.
+ * Directory commands on the database: migrate, org, contact, staff.
  * Each opens the database the way `start` does (--config, SUPPORT_INBOX_CONFIG, DATABASE_URL)
  * through createCliContext, prints tables (or --json) to stdout and turns mistakes into AppErrors.
  */
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { IANAZone } from "luxon";
-import { createCliContext, type AppContext } from "../context.js";
+import { createCliContext } from "../context.js";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
-import { CASE_STATUSES, type CaseStatusValue } from "../store/schema/index.js";
-
-type Out = (text: string) => void;
-const out: Out = (text) => void process.stdout.write(text.endsWith("\n") ? text : text + "\n");
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-/**
- * Runs `fn` with the configured database. The embedded PGlite database is migrated on the way in
- * (it belongs to this installation alone); a shared Postgres is migrated only by `migrate`/`start`.
- */
-export async function withDatabase<T>(command: Command, fn: (db: store.Db, ctx: AppContext) => Promise<T>): Promise<T> {
-  const { config } = command.optsWithGlobals<{ config?: string }>();
-  const ctx = await createCliContext({ configPath: config, env: process.env });
-  try {
-    if (ctx.database.kind === "pglite") await store.migrate(ctx.database);
-    return await fn(ctx.database.db, ctx);
-  } catch (error) {
-    if (store.isUndefinedTable(error)) {
-      throw new AppError("E_NOT_MIGRATED", "the database has no support-inbox tables yet: run `support-inbox migrate` first", undefined, { cause: error });
-    }
-    throw error;
-  } finally {
-    await ctx.close();
-  }
-}
+import { checkDay, checkEmail, checkZone, collect, out, readText, table, withDatabase } from "./cli-support.js";
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -48,7 +22,6 @@ export function registerStoreCommands(program: Command): void {
   registerOrgCommands(program.command("org").description("customer organizations"));
   registerContactCommands(program.command("contact").description("customer contacts (DTCs carry --dtc)"));
   registerStaffCommands(program.command("staff").description("support engineers, managers and executives"));
-  registerCaseCommands(program.command("case").description("support cases"));
 }
 
 function registerOrgCommands(org: Command): void {
@@ -206,59 +179,6 @@ function registerStaffCommands(staff: Command): void {
     });
 }
 
-function registerCaseCommands(kase: Command): void {
-  kase
-    .command("list")
-    .description("list cases, newest first")
-    .option("--status <status>", CASE_STATUSES.join(" | "))
-    .option("--org <name>", "only this organization's")
-    .option("--json", "print JSON")
-    .action(async (o: { status?: string; org?: string; json?: boolean }, command: Command) => {
-      const status = o.status === undefined ? undefined : checkStatus(o.status);
-      await withDatabase(command, async (db) => {
-        const org = o.org === undefined ? undefined : await store.requireOrganizationByName(db, o.org);
-        const names = new Map((await store.listOrganizations(db)).map((g) => [g.id, g.name]));
-        const rows = await store.listCases(db, { status, organizationId: org?.id });
-        if (o.json) return out(JSON.stringify(rows.map((c) => ({ ...c, organization: names.get(c.organizationId) })), null, 2));
-        out(
-          table(
-            ["CASE", "STATUS", "SEV", "ORGANIZATION", "OPENED", "SUBJECT"],
-            rows.map((c) => [`#${c.number}`, c.status, c.severity, names.get(c.organizationId), c.openedAt.toISOString(), c.subject]),
-          ),
-        );
-      });
-    });
-  kase
-    .command("show <number>")
-    .description("show a case with its events and messages")
-    .option("--json", "print JSON")
-    .action(async (raw: string, o: { json?: boolean }, command: Command) => {
-      const number = Number(raw.replace(/^#/, ""));
-      if (!Number.isInteger(number) || number <= 0) throw new AppError("E_INVALID", `"${raw}" is not a case number`);
-      await withDatabase(command, async (db) => {
-        const c = await store.requireCaseByNumber(db, number);
-        const [events, messages] = await Promise.all([store.listEvents(db, c.id), store.listMessagesForCase(db, c.id)]);
-        if (o.json) return out(JSON.stringify({ case: c, events, messages }, null, 2));
-        out(describeCase(c, events, messages));
-      });
-    });
-}
-
-function describeCase(c: store.Case, events: store.CaseEvent[], messages: store.Message[]): string {
-  return [
-    `Case #${c.number}: ${c.subject}`,
-    `  status ${c.status}, severity ${c.severity} (${c.severitySource}${c.severityReason ? `: ${c.severityReason}` : ""}), type ${c.caseType}, policy ${c.policyId}`,
-    `  opened ${c.openedAt.toISOString()}, next action ${c.nextActionAt?.toISOString() ?? "-"}`,
-    c.missingFields.length ? `  missing fields: ${c.missingFields.join(", ")}` : "",
-    `Events:`,
-    ...events.map((e) => `  ${e.at.toISOString()}  ${e.kind}  by ${e.actor}${Object.keys(e.data).length ? `  ${JSON.stringify(e.data)}` : ""}`),
-    `Messages:`,
-    ...messages.map((m) => `  ${m.receivedAt.toISOString()}  ${m.direction === "in" ? "<-" : "->"} ${m.from}  ${m.subject}`),
-  ]
-    .filter((line) => line !== "")
-    .join("\n");
-}
-
 interface OrgAddOptions {
   name: string;
   policy: string;
@@ -273,44 +193,3 @@ interface OrgAddOptions {
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
 const contactCells = (c: store.Contact) => [c.email, c.name, yesNo(c.dtc), yesNo(c.active)];
-
-function table(header: string[], rows: Array<Array<string | null | undefined>>, indent = ""): string {
-  if (rows.length === 0) return `${indent}(none)`;
-  const cells = [header, ...rows.map((r) => r.map((v) => v ?? "-"))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  return cells.map((r) => indent + r.map((v, i) => (v ?? "").padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
-}
-
-function checkZone(zone: string | undefined): string | null {
-  if (zone === undefined) return null;
-  if (!IANAZone.isValidZone(zone)) throw new AppError("E_INVALID", `unknown time zone "${zone}" (use an IANA name like Europe/Paris)`);
-  return zone;
-}
-
-function checkDay(day: string | undefined, flag: string): string | null {
-  if (day === undefined) return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
-    throw new AppError("E_INVALID", `${flag} must be a date like 2025-01-31, not "${day}"`);
-  }
-  return day;
-}
-
-function checkEmail(email: string): string {
-  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email.trim())) throw new AppError("E_INVALID", `"${email}" is not an email address`);
-  return email.trim().toLowerCase();
-}
-
-function checkStatus(status: string): CaseStatusValue {
-  if ((CASE_STATUSES as readonly string[]).includes(status)) return status as CaseStatusValue;
-  throw new AppError("E_INVALID", `unknown status "${status}": use one of ${CASE_STATUSES.join(", ")}`);
-}
-
-export async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new AppError("E_FILE", `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`, undefined, {
-      cause: error,
-    });
-  }
-}
