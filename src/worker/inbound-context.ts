@@ -41,16 +41,15 @@ export async function autoRepliesSince(db: Db, address: string, now: number): Pr
 }
 
 async function loadSender(db: Db, address: string): Promise<InboundContext["sender"]> {
-  const [contactRow] = address
-    ? await db
-        .select()
-        .from(contacts)
-        .innerJoin(organizations, eq(contacts.organizationId, organizations.id))
-        .where(eq(contacts.email, address))
-    : [];
-  const staffRow = address ? await getStaffByEmail(db, address) : undefined;
   const domain = address.split("@")[1] ?? "";
-  const domainOrg = domain ? await findOrganizationByDomain(db, domain) : undefined;
+  // Independent look-ups, sent together: postgres.js pipelines them on the transaction's connection.
+  const [[contactRow], staffRow, domainOrg] = await Promise.all([
+    address
+      ? db.select().from(contacts).innerJoin(organizations, eq(contacts.organizationId, organizations.id)).where(eq(contacts.email, address))
+      : Promise.resolve([]),
+    address ? getStaffByEmail(db, address) : Promise.resolve(undefined),
+    domain ? findOrganizationByDomain(db, domain) : Promise.resolve(undefined),
+  ]);
   return {
     contact: contactRow
       ? {

@@ -80,8 +80,8 @@ export async function processParsedMessage(
   };
   let decision: InboundDecision | null = null;
   const applied = await db.transaction(async (tx): Promise<AppliedOutcome> => {
-    if (await alreadyStored(tx, msg)) return { outcome: "duplicate" };
-    const context = await loadInboundContext(tx, msg, mailbox, desk.policies, config, now);
+    const [stored, context] = await Promise.all([alreadyStored(tx, msg), loadInboundContext(tx, msg, mailbox, desk.policies, config, now)]);
+    if (stored) return { outcome: "duplicate" };
     decision = decideInbound(msg, context, now);
     return applyDecision(tx, desk, msg, decision, src, now);
   });
