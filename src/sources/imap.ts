@@ -103,18 +103,61 @@ export class ImapSource implements MailSource {
     }
   }
 
-  async markProcessed(key: MessageKey): Promise<void> {
+  /**
+   * Marks are coalesced: while one UID MOVE (or STORE) is on the wire, the keys that arrive wait and go
+   * together in the next one, so a worker applying several messages at once pays one round trip for them.
+   */
+  markProcessed(key: MessageKey): Promise<void> {
     assertOwnKey(this.name, this.folder, key);
-    await this.conn.run("markProcessed", async (client) => {
-      await this.withMessage(client, key, async () => {
-        if (this.processedFolder === null) {
-          await client.messageFlagsAdd(key.uid, ["\\Seen", PROCESSED_KEYWORD], { uid: true });
-        } else {
-          await this.ensureFolder(client, this.processedFolder);
-          await client.messageMove(key.uid, this.processedFolder, { uid: true });
-        }
-      });
+    return new Promise<void>((resolve, reject) => {
+      this.pendingMarks.push({ key, resolve, reject });
+      this.startMarking();
     });
+  }
+
+  private startMarking(): void {
+    if (this.marking) return;
+    this.marking = this.flushMarks().finally(() => {
+      this.marking = null;
+      // A mark that arrived after the loop's last look but before this line must not be left waiting.
+      if (this.pendingMarks.length > 0) this.startMarking();
+    });
+  }
+
+  private pendingMarks: Array<{ key: MessageKey; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private marking: Promise<void> | null = null;
+
+  private async flushMarks(): Promise<void> {
+    while (this.pendingMarks.length > 0) {
+      const batch = this.pendingMarks.splice(0);
+      try {
+        await this.conn.run("markProcessed", (client) => this.markMany(client, batch.map((b) => b.key)));
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+  }
+
+  private async markMany(client: ImapFlow, keys: MessageKey[]): Promise<void> {
+    const lock = await client.getMailboxLock(this.folder);
+    try {
+      const current = client.mailbox ? client.mailbox.uidValidity.toString() : "";
+      const stale = keys.filter((k) => k.uidValidity !== current);
+      // Those UIDs name nothing reliable now; the messages come again under the new validity.
+      if (stale.length) this.log.warn({ mailbox: this.name, keys: stale, uidValidity: current }, "stale UIDVALIDITY; messages left in place");
+      const uids = keys.filter((k) => k.uidValidity === current).map((k) => k.uid);
+      if (uids.length === 0) return;
+      const range = uids.join(",");
+      if (this.processedFolder === null) {
+        await client.messageFlagsAdd(range, ["\\Seen", PROCESSED_KEYWORD], { uid: true });
+      } else {
+        await this.ensureFolder(client, this.processedFolder);
+        await client.messageMove(range, this.processedFolder, { uid: true });
+      }
+    } finally {
+      lock.release();
+    }
   }
 
   async quarantine(key: MessageKey, reason: string): Promise<void> {
