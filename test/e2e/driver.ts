@@ -289,3 +289,7 @@ export const is = {
   relay: (n: number) => (m: Sent) => m.autoSubmitted === null && m.subject.startsWith(`Re: [Case #${n}] `),
   digest: (day: string) => (m: Sent) => m.subject.startsWith(`SLA digest ${day}`),
 };
+
+/** What a breach alert says when Konneqt's policy escalates a missed workaround or resolution. */
+export const ESCALATION =
+  "The policy escalates this to the executive team: a war team of support engineers, executives and the subscriber's representatives sets the response plan and the status update frequency.";

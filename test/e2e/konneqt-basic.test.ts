@@ -6,11 +6,9 @@
  * workaround escalated to the executives, the digest); a P1 on Thu 2 Jul across the observed holiday.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, e2eBackends, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
+import { at, e2eBackends, ESCALATION, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
 
 const COVERAGE = "weekdays 08:00–20:00 GMT-3, except U.S. public holidays";
-const ESCALATION =
-  "The policy escalates this to the executive team: a war team of support engineers, executives and the subscriber's representatives sets the response plan and the status update frequency.";
 const LUCAS = { email: "lucas@tyrell.example", name: "Lucas Souza", timeZone: "America/Sao_Paulo" };
 const TYRELL = { name: "Tyrell", policyId: "konneqt-basic", domain: "tyrell.example", timeZone: "America/Sao_Paulo", requester: LUCAS };
 

@@ -5,11 +5,9 @@
  * 24 h from the acknowledgment; a missed workaround is escalated to the executives ([003]).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, e2eBackends, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
+import { at, e2eBackends, ESCALATION, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
 
 const COVERAGE = "weekdays 09:00–17:00 U.S. Eastern time, except U.S. public holidays";
-const ESCALATION =
-  "The policy escalates this to the executive team: a war team of support engineers, executives and the subscriber's representatives sets the response plan and the status update frequency.";
 const SAM = { email: "sam.ortiz@soylent.example", name: "Sam Ortiz", timeZone: "America/New_York" };
 const SOYLENT = { name: "Soylent", policyId: "konneqt-enterprise", domain: "soylent.example", timeZone: "America/New_York", requester: SAM };
 
