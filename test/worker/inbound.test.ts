@@ -120,6 +120,21 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     expect(rejection).toMatchObject({ disposition: "refused", reasonCode: "non-dtc" });
   });
 
+  it("answers one sender at most five times an hour, whatever it sends", async () => {
+    const deps = inboundDeps(db, clock);
+    const note = (i: number) =>
+      Buffer.from(`From: stranger@elsewhere.example\r\nTo: ${SUPPORT}\r\nSubject: question ${i}\r\nMessage-ID: <q${i}@elsewhere.example>\r\n\r\nHello?\r\n`);
+    for (let i = 1; i <= 7; i++) {
+      await processRawMessage(deps, mailbox, note(i), { receivedAt: null });
+      clock.advance(60_000);
+    }
+    expect((await listOutbox(db)).filter((m) => m.kind === "refusal")).toHaveLength(5);
+    expect(await listRejections(db)).toHaveLength(7);
+    clock.advance(3_600_000); // an hour after the first replies, the sender is answered again
+    await processRawMessage(deps, mailbox, note(8), { receivedAt: null });
+    expect((await listOutbox(db)).filter((m) => m.kind === "refusal")).toHaveLength(6);
+  });
+
   it("records an auto-reply and never answers it", async () => {
     await deliverToMaildir(dir, await fixture("auto-reply-rfc3834.eml"));
     await drainSource(inboundDeps(db, clock), source, mailbox);
