@@ -31,7 +31,16 @@ const DB_NAME = "si_bench_ingest";
 const now = () => performance.timeOrigin + performance.now();
 
 interface Imap { host: string; port: number; user: string; password: string }
-interface WorkerReport { commits: Array<[number, number]>; outcomes: Record<string, number>; peakRssMB: number; startedAt: number }
+interface WorkerReport {
+  commits: Array<[number, number]>;
+  outcomes: Record<string, number>;
+  peakRssMB: number;
+  /** Where the memory was at its peak: V8 heap vs Buffers outside it. */
+  peakHeapMB: number;
+  peakBuffersMB: number;
+  startRssMB: number;
+  startedAt: number;
+}
 
 /** Child role: appends messages [0, n) over 4 sessions, each stamped with its append time. */
 async function appender(imap: Imap, n: number): Promise<void> {
@@ -74,6 +83,14 @@ async function worker(imap: Imap, url: string, n: number): Promise<WorkerReport>
   const source = new ImapSource({ name: "bench", ...imap, tls: false, folder: FOLDER, clock });
   const mailbox = { name: "bench", address: SUPPORT, defaultPolicy: "vantiq", folder: FOLDER, usesCursor: true };
   const startedAt = now();
+  const startRssMB = process.memoryUsage().rss / 1048576;
+  let peakHeapMB = 0;
+  let peakBuffersMB = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeapMB = Math.max(peakHeapMB, m.heapUsed / 1048576);
+    peakBuffersMB = Math.max(peakBuffersMB, m.arrayBuffers / 1048576);
+  }, 50);
   const idle = new AbortController();
   try {
     let processed = 0;
@@ -86,7 +103,8 @@ async function worker(imap: Imap, url: string, n: number): Promise<WorkerReport>
     await source.close();
     await database.close();
   }
-  return { commits, outcomes, peakRssMB: process.resourceUsage().maxRSS / 1024, startedAt };
+  clearInterval(sampler);
+  return { commits, outcomes, peakRssMB: process.resourceUsage().maxRSS / 1024, peakHeapMB, peakBuffersMB, startRssMB, startedAt };
 }
 
 /** A fresh, migrated si_bench_ingest with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
@@ -146,7 +164,10 @@ async function main(argv: string[]): Promise<void> {
     const raw = await runRawIngestBench({ n, harness, folder: "BenchRaw" });
     console.log(`  rate:      ${rate.toFixed(1)} messages/s (${n} in ${seconds.toFixed(1)} s from the first append to the last commit)`);
     console.log(`  latency:   p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (append → commit)`);
-    console.log(`  peak RSS:  ${report.peakRssMB.toFixed(0)} MB (worker process)`);
+    console.log(
+      `  peak RSS:  ${report.peakRssMB.toFixed(0)} MB (worker process; ${report.startRssMB.toFixed(0)} MB before the first message, ` +
+        `peak V8 heap ${report.peakHeapMB.toFixed(0)} MB, peak Buffers ${report.peakBuffersMB.toFixed(0)} MB)`,
+    );
     console.log(`  outcomes:  ${JSON.stringify(report.outcomes)}`);
     console.log(formatRawIngest(raw));
     const ratio = rate / raw.messagesPerSecond;
