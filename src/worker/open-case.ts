@@ -78,12 +78,16 @@ export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
     slaState: slaSnapshot(evaluation, now),
     nextActionAt: nextActionDate(evaluation, now),
   });
-  await tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId));
-  await tx.insert(caseEvents).values([opened, acknowledged].map((e) => ({ ...e, caseId: created.id, at })));
-
+  // Independent statements sent together (one write on the connection), the acknowledgment after them.
+  const [, , cc] = await Promise.all([
+    tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId)),
+    tx.insert(caseEvents).values([opened, acknowledged].map((e) => ({ ...e, caseId: created.id, at }))),
+    plan.acknowledge && policy.ackCcDtcs ? otherDtcs(tx, org.id, requester.id) : Promise.resolve([]),
+  ]);
   if (plan.acknowledge) {
     const firstResponse = evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null;
-    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: created, firstResponse, now });
+    const ccAddresses = cc.map((c) => c.email);
+    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: created, firstResponse, cc: ccAddresses, now });
   }
   return created;
 }
@@ -97,6 +101,8 @@ interface AckInput {
   requester: ContactRow;
   caseRow: Case;
   firstResponse: MetricStatus | null;
+  /** The organization's other DTCs, when the policy copies them. */
+  cc: string[];
   now: number;
 }
 
@@ -115,7 +121,6 @@ async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
   const { desk, policy, plan, msg, caseRow } = a;
   const zone = readerZone(a.requester.timeZone, a.org.timeZone, policy.calendar.zone);
   const severityName = (id: string | undefined) => policy.severities.find((s) => s.id === id)?.name ?? id ?? "";
-  const cc = policy.ackCcDtcs ? (await otherDtcs(tx, a.org.id, a.requester.id)).map((c) => c.email) : [];
   const body = desk.templates.render("acknowledgment", {
     requesterName: a.requester.name,
     caseNumber: caseRow.number,
@@ -143,7 +148,7 @@ async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
       caseId: caseRow.id,
       from: desk.fromAddress,
       to: [a.requester.email],
-      cc,
+      cc: a.cc,
       replyTo: desk.fromAddress,
       subject: caseSubject(desk.caseTokenFormat, caseRow.number, msg.subject || "(no subject)"),
       messageId: messageIdFor(key, desk.supportDomain),
