@@ -81,7 +81,10 @@ function formatDue(policy: Policy, r: DueReport, openedAt: number, zone: string)
   );
   const width = Math.max(...r.lines.map((l) => l.metric.length));
   for (const l of r.lines) {
-    const note = l.repeating ? "  (each cycle; one starting at the opening)" : "";
+    // The engine starts these cycles at staff replies (status updates) or at customer messages after one
+    // (ongoing response); here a cycle is shown as if it started at the opening, to show the target's span.
+    const cycleStart = l.metric === "status-update" ? "each public staff reply" : "each customer message after a staff reply";
+    const note = l.repeating ? `  (repeats from ${cycleStart}; shown from the opening)` : "";
     out.push(`${l.metric.padEnd(width)}  due ${show(l.dueAt, zone)}  [${l.target}]${note}`);
   }
   return out.join("\n") + "\n";

@@ -7,9 +7,9 @@ import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { attachments, cases } from "../store/schema/index.js";
-import { claimDue, recordDelivery, type OutboxRow } from "./queue.js";
+import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
-import type { MailSender, OutgoingMail } from "./sender.js";
+import type { DeliveryResult, MailSender, OutgoingMail } from "./sender.js";
 
 export type DeliveryLogger = WorkLogger;
 
@@ -76,14 +76,26 @@ export function toOutgoingMail(row: OutboxRow, files: OutgoingMail["attachments"
 export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary> {
   const { db, sender, clock, logger } = opts;
   const random = opts.random ?? Math.random;
-  const rows = await claimDue(db, clock.now(), opts.batchSize ?? 50, opts.leaseMs ?? 5 * 60_000);
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const rows = await claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
   for (const row of rows) {
     const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
+    let result: DeliveryResult;
     try {
+      // A slow server can outlast the lease taken for the whole batch: renew it, or leave the row.
+      if (!(await renewClaim(db, row, clock.now(), leaseMs))) {
+        logger.warn(log, "claim on the row expired before sending; leaving it to whoever holds it now");
+        continue;
+      }
       const caseNumber = row.caseId !== null ? (caseNumbers.get(row.caseId) ?? null) : null;
-      const result = await sender.send(toOutgoingMail(row, await loadAttachments(db, row), caseNumber));
+      result = await sender.send(toOutgoingMail(row, await loadAttachments(db, row), caseNumber));
+    } catch (error) {
+      // Building or sending threw instead of answering: a temporary failure, so backoff and the attempt limit apply.
+      result = { status: "temporary", error: (error as Error).message };
+    }
+    try {
       const outcome = await recordDelivery(db, row, result, clock.now(), random(), opts.retry);
       if (outcome === "sent") {
         summary.sent++;
@@ -96,9 +108,10 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
         logger.error({ ...log, error: result.status !== "sent" ? result.error : undefined }, "mail delivery failed permanently");
       }
     } catch (error) {
-      // The row stays claimed until its lease runs out, then is retried with the same Message-ID.
+      // The outcome could not be stored: the row stays claimed until its lease runs out, then is retried
+      // with the same Message-ID.
       summary.retried++;
-      logger.error({ ...log, error: (error as Error).message }, "mail delivery errored; the row will be retried after its lease");
+      logger.error({ ...log, error: (error as Error).message }, "could not record a delivery; the row will be retried after its lease");
     }
   }
   return summary;

@@ -4,7 +4,7 @@
  * FOR UPDATE SKIP LOCKED and a lease, so several workers never send the same row and a worker that
  * dies mid-send leaves the row to be claimed again once the lease expires (same Message-ID).
  */
-import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../store/database.js";
 import { insertOutbox, type OutboxRow } from "../store/repos/outbox.js";
 import { outbox, type OutboxAttachment } from "../store/schema/index.js";
@@ -83,12 +83,27 @@ export async function claimDue(db: Db, now: number, limit: number, leaseMs: numb
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(limit)
       .for("update", { skipLocked: true });
-    return tx
+    const claimed = await tx
       .update(outbox)
       .set({ state: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due))
       .returning();
+    // UPDATE … RETURNING has no order: send oldest first, as queued.
+    return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
   });
+}
+
+/**
+ * Extends our claim on a row just before sending it; false when the lease already ran out and another
+ * worker may have taken the row (then we must not send it: that would be a second copy).
+ */
+export async function renewClaim(db: Db, row: OutboxRow, now: number, leaseMs: number): Promise<boolean> {
+  const renewed = await db
+    .update(outbox)
+    .set({ lockedUntil: new Date(now + leaseMs) })
+    .where(and(eq(outbox.id, row.id), eq(outbox.state, "sending"), eq(outbox.attempts, row.attempts), gt(outbox.lockedUntil, new Date(now))))
+    .returning({ id: outbox.id });
+  return renewed.length > 0;
 }
 
 /** Records the outcome of one delivery attempt of a claimed row. */

@@ -3,7 +3,8 @@
  * The stored message row comes first: its unique Message-ID is what makes a second copy of the same mail
  * (re-delivery, a Cc to two support mailboxes, a crash before the source was told) a no-op.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
 import type { DecisionCommon, InboundDecision, RefusePlan } from "../cases/inbound.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
@@ -29,10 +30,29 @@ export type AppliedOutcome =
   | { outcome: "duplicate" }
   | { outcome: InboundDecision["outcome"]; caseNumber?: number; quarantine?: string };
 
-/** Already stored: by Message-ID, else (no Message-ID) by content hash. */
+/**
+ * What makes two copies of a message the same: its Message-ID; for mail without one, a digest of what
+ * the sender wrote (trace headers, which differ between copies, left out), kept in the same unique
+ * column so the database itself turns a second copy into a duplicate.
+ */
+export function messageIdentity(msg: NormalizedMessage): string {
+  if (msg.messageId) return msg.messageId;
+  const hash = createHash("sha256");
+  const parts = [
+    msg.from?.address ?? "",
+    msg.to.map((a) => a.address).join(","),
+    msg.cc.map((a) => a.address).join(","),
+    String(msg.date ?? ""),
+    msg.subject,
+    msg.text,
+    ...msg.attachments.map((a) => a.sha256),
+  ];
+  for (const part of parts) hash.update(part).update("\u0000");
+  return `${hash.digest("hex").slice(0, 40)}@no-message-id.invalid`;
+}
+
 export async function alreadyStored(tx: Db, msg: NormalizedMessage): Promise<boolean> {
-  const where = msg.messageId ? eq(messages.messageId, msg.messageId) : and(isNull(messages.messageId), eq(messages.contentHash, msg.contentHash));
-  const rows = await tx.select({ id: messages.id }).from(messages).where(where).limit(1);
+  const rows = await tx.select({ id: messages.id }).from(messages).where(eq(messages.messageId, messageIdentity(msg))).limit(1);
   return rows.length > 0;
 }
 
@@ -40,7 +60,7 @@ async function storeMessage(tx: Db, msg: NormalizedMessage, src: InboundSource, 
   const row = await insertMessage(tx, {
     mailbox: src.mailbox.name,
     direction: "in",
-    messageId: msg.messageId,
+    messageId: messageIdentity(msg),
     inReplyTo: msg.inReplyTo,
     references: msg.references,
     from: msg.from?.address ?? "",
@@ -124,7 +144,7 @@ async function recordRejection(
 async function queueRefusal(tx: Db, desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan, now: number) {
   const to = msg.from?.address;
   if (!to) return;
-  const key = `refusal:${msg.messageId ?? msg.contentHash}`;
+  const key = `refusal:${messageIdentity(msg)}`;
   const body = desk.templates.render("refusal", {
     senderName: msg.from?.name || null,
     senderAddress: to,

@@ -194,41 +194,73 @@ async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promi
   const lane = async () => {
     while (next < items.length) await work(items[next++]!);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  // Every lane finishes before an error surfaces: no work is left running behind the caller's back.
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 async function processFromSource(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, summary: DrainSummary): Promise<boolean> {
   const { key, raw, receivedAt } = item;
   const keyText = sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
+  let applied: AppliedOutcome;
   try {
-    const { applied } = await processRawMessage(deps, mailbox, raw, { key, receivedAt });
+    ({ applied } = await processRawMessage(deps, mailbox, raw, { key, receivedAt }));
+  } catch (error) {
+    return await recordFailure(deps, source, mailbox, item, keyText, error, summary);
+  }
+  // Committed. A source that cannot mark it now will show it again, and then it is a duplicate:
+  // this is not a processing failure and must never send the message to quarantine.
+  try {
     if (applied.outcome === "quarantine") {
       await source.quarantine(key, "quarantine" in applied && applied.quarantine ? applied.quarantine : "quarantined");
       summary.quarantined++;
     } else {
       await source.markProcessed(key);
     }
-    if (deps.failedKeys?.has(keyText)) {
-      await clearProcessingAttempts(deps.db, keyText);
-      deps.failedKeys.delete(keyText);
-    }
-    summary.processed++;
-    return true;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, error: (error as Error).message }, "message committed but not marked in the source; it will be marked when seen again");
+    return false;
+  }
+  if (deps.failedKeys?.has(keyText)) {
+    await clearProcessingAttempts(deps.db, keyText);
+    deps.failedKeys.delete(keyText);
+  }
+  summary.processed++;
+  return true;
+}
+
+/** Counts a failure; on the third, moves the message to quarantine and records it with its bytes. */
+async function recordFailure(
+  deps: InboundDeps,
+  source: MailSource,
+  mailbox: MailboxInfo,
+  item: SourceMessage,
+  keyText: string,
+  error: unknown,
+  summary: DrainSummary,
+): Promise<boolean> {
+  const message = error instanceof Error ? error.message : String(error);
+  summary.failed++;
+  try {
     const attempts = await recordProcessingFailure(deps.db, keyText, message, new Date(deps.clock.now()));
     deps.failedKeys?.add(keyText);
-    summary.failed++;
-    deps.logger.error({ mailbox: mailbox.name, uid: key.uid, attempts, error: message }, "message processing failed");
+    deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, attempts, error: message }, "message processing failed");
     if (attempts < MAX_PROCESSING_ATTEMPTS) return false;
-    await quarantineFailed(deps, source, mailbox, key, raw, message, attempts);
+    // Moved first, recorded after: a move that fails leaves no half-done quarantine to repeat.
+    await source.quarantine(item.key, `failed ${attempts} times: ${message}`);
+    await quarantineFailed(deps, mailbox, item, message, attempts);
     await clearProcessingAttempts(deps.db, keyText);
     summary.quarantined++;
     return true;
+  } catch (followUp) {
+    deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, error: (followUp as Error).message }, "could not record or quarantine a failing message; it stays in the source");
+    return false;
   }
 }
 
-async function quarantineFailed(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, key: MessageKey, raw: Buffer, error: string, attempts: number) {
+async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, error: string, attempts: number) {
+  const { key, raw } = item;
   await insertRejection(deps.db, {
     mailbox: mailbox.name,
     messageId: null,
@@ -243,6 +275,5 @@ async function quarantineFailed(deps: InboundDeps, source: MailSource, mailbox: 
     at: new Date(deps.clock.now()),
     raw,
   });
-  await source.quarantine(key, `failed ${attempts} times: ${error}`);
   deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, attempts }, "message quarantined after repeated failures; the mailbox moves on");
 }

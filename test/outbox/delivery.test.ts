@@ -122,4 +122,40 @@ describe.each(testDatabases())("outbox delivery on %s", (target) => {
     const [row] = await db.select().from(outbox).where(eq(outbox.messageId, "m7@support.vendor.example"));
     expect(row?.state).toBe("bounced");
   });
+
+  it("does not send a row whose claim ran out while a slow server handled the ones before it", async () => {
+    for (const n of [1, 2, 3]) await enqueue(db, mail(n), clock.now());
+    const sent: string[] = [];
+    const slow: MailSender = {
+      async send(m) {
+        sent.push(m.messageId);
+        clock.advance(600); // each message takes 0.6 s; the batch's claim lasts 1 s
+        return { status: "sent" };
+      },
+      async close() {},
+    };
+    const first = await deliverDue({ db, sender: slow, clock, logger: quiet, retry, leaseMs: 1000 });
+    expect(first).toMatchObject({ claimed: 3, sent: 2 });
+    expect(sent).toEqual(["m1@support.vendor.example", "m2@support.vendor.example"]);
+    // The third row is free again for any worker, and goes out once.
+    const second = await deliverDue({ db, sender: slow, clock, logger: quiet, retry, leaseMs: 1000 });
+    expect(second).toMatchObject({ claimed: 1, sent: 1 });
+    expect(sent).toHaveLength(3);
+  });
+
+  it("treats a send that throws as a temporary failure, up to the attempt limit", async () => {
+    await enqueue(db, mail(4), clock.now());
+    const broken: MailSender = {
+      async send() {
+        throw new Error("attachment vanished");
+      },
+      async close() {},
+    };
+    for (let i = 0; i < retry.maxAttempts; i++) {
+      await deliverDue({ db, sender: broken, clock, logger: quiet, retry });
+      clock.advance(retry.maxDelayMs);
+    }
+    const [row] = await db.select().from(outbox);
+    expect(row).toMatchObject({ state: "failed", attempts: retry.maxAttempts, lastError: "attachment vanished" });
+  });
 });

@@ -69,6 +69,27 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     expect((await listOutbox(db)).filter((r) => r.kind === "acknowledgment")).toHaveLength(1);
   });
 
+  it("recognises two copies of a message without a Message-ID, whatever trace headers they carry", async () => {
+    const body = [
+      "From: Jane Doe <jane.doe@customer.example>",
+      `To: ${SUPPORT}`,
+      "Cc: support-eu@vendor.example",
+      "Subject: Stream stalls",
+      "Date: Tue, 10 Nov 2026 09:14:10 -0800",
+      "",
+      "Severity: 2",
+      "The stream stalls every hour.",
+      "",
+    ].join("\r\n");
+    const copyA = Buffer.from(`Received: from mx1.vendor.example by a\r\nDelivered-To: ${SUPPORT}\r\n${body}`);
+    const copyB = Buffer.from("Received: from mx2.vendor.example by b\r\nDelivered-To: support-eu@vendor.example\r\n" + body);
+    const deps = inboundDeps(db, clock);
+    expect((await processRawMessage(deps, mailbox, copyA, { receivedAt: null })).applied.outcome).toBe("new-case");
+    expect((await processRawMessage(deps, { ...mailbox, name: "support-eu" }, copyB, { receivedAt: null })).applied.outcome).toBe("duplicate");
+    expect(await listCases(db)).toHaveLength(1);
+    expect((await listOutbox(db)).filter((r) => r.kind === "acknowledgment")).toHaveLength(1);
+  });
+
   it("survives a crash between the commit and marking the message processed", async () => {
     const raw = await fixture("template-full-vantiq.eml");
     await deliverToMaildir(dir, raw);

@@ -67,8 +67,6 @@ export const messages = pgTable(
     uniqueIndex("messages_message_id_key").on(t.messageId).where(sql`${t.messageId} is not null`),
     uniqueIndex("messages_source_key").on(t.mailbox, t.sourceUidValidity, t.sourceUid),
     index("messages_case_idx").on(t.caseId),
-    // A message without a Message-ID is recognised again by the hash of its bytes.
-    index("messages_content_hash_idx").on(t.contentHash).where(sql`${t.messageId} is null`),
     check("messages_direction_check", sql`${t.direction} in ('in', 'out')`),
   ],
 );
