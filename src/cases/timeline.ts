@@ -27,6 +27,7 @@ export const CASE_EVENT_KINDS = [
   "automatic-message",
   "reminder-queued",
   "command-rejected",
+  "attachments-purged",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

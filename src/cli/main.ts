@@ -13,6 +13,7 @@ import { registerContractCommands } from "./contract-commands.js";
 import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
+import { registerRetentionCommands } from "./retention-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerIngestCommands(program);
   registerStoreCommands(program);
   registerCaseCommands(program);
+  registerRetentionCommands(program);
   registerContractCommands(program);
   return program;
 }

@@ -11,6 +11,7 @@ import { ImapSource } from "../sources/imap.js";
 import { MaildirSource } from "../sources/maildir.js";
 import type { MailSource } from "../sources/types.js";
 import { digestTick } from "../digest/job.js";
+import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { deskFromConfig, type Desk } from "./desk.js";
 import { drainSource, type InboundDeps } from "./inbound.js";
 import type { Job, Service } from "./run.js";
@@ -128,8 +129,20 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
         sendEmpty: ctx.config.digest.sendEmpty,
       })),
   };
+  // Retention is a daily matter; looking once an hour keeps it cheap and still on the day.
+  let retentionRanAt = Number.NEGATIVE_INFINITY;
+  const retention: Job = {
+    name: "retention",
+    run: async () => {
+      const now = ctx.clock.now();
+      if (now - retentionRanAt < 3_600_000) return;
+      retentionRanAt = now;
+      const purged = await purgeExpiredAttachments(ctx.database.db, ctx.policies, now);
+      if (purged.attachments > 0) ctx.logger.child({ subsystem: "retention" }).info(purged, "attachments past their retention period deleted");
+    },
+  };
   return {
-    jobs: [...(opts.once ? inboundJobs : []), scheduler, digest, outbox],
+    jobs: [...(opts.once ? inboundJobs : []), scheduler, digest, retention, outbox],
     services: opts.once ? [] : inboundServices,
     async close() {
       await Promise.all(sources.map(({ source }) => source.close()));
