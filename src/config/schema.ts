@@ -91,6 +91,15 @@ export const configSchema = z
         maxHeaderBytes: int().pipe(z.number().min(1)).default(64 * 1024),
       })
       .prefault({}),
+    ingest: z
+      .strictObject({
+        /** Threads that parse MIME beside the main one (0: parse on the main thread, as PGlite deployments do best). */
+        parseThreads: int().pipe(z.number().min(0).max(16)).default(1),
+        /** One fetched batch holds at most this many messages and bytes; about three batches are in memory at once. */
+        batchMessages: int().pipe(z.number().min(1).max(1000)).default(100),
+        batchBytes: int().pipe(z.number().min(1024)).default(8 * MB),
+      })
+      .prefault({}),
     autoReplyCapPerHour: int().pipe(z.number().min(0)).default(5),
     unknownSenders: z.enum(["reply", "silent"]).default("reply"),
     authservId: nonEmpty().optional(),

@@ -8,10 +8,10 @@ import { eq } from "drizzle-orm";
 import type { DecisionCommon, InboundDecision, RefusePlan } from "../cases/inbound.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
-import { enqueue, markBounced } from "../outbox/queue.js";
+import { enqueue, markBounced, type NewOutgoing } from "../outbox/queue.js";
 import type { Db } from "../store/database.js";
-import { insertRejection } from "../store/repos/mailboxes.js";
-import { insertAttachments, insertMessage } from "../store/repos/messages.js";
+import { insertRejection, type NewRejection } from "../store/repos/mailboxes.js";
+import { insertAttachments, insertMessage, type NewMessage } from "../store/repos/messages.js";
 import { messages } from "../store/schema/index.js";
 import type { Desk } from "./desk.js";
 import type { MailboxInfo } from "./inbound-context.js";
@@ -56,8 +56,9 @@ export async function alreadyStored(tx: Db, msg: NormalizedMessage): Promise<boo
   return rows.length > 0;
 }
 
-async function storeMessage(tx: Db, msg: NormalizedMessage, src: InboundSource, now: number) {
-  const row = await insertMessage(tx, {
+/** The stored row of an inbound message. Pure. */
+export function messageRow(msg: NormalizedMessage, src: InboundSource, now: number): NewMessage {
+  return {
     mailbox: src.mailbox.name,
     direction: "in",
     messageId: messageIdentity(msg),
@@ -74,7 +75,11 @@ async function storeMessage(tx: Db, msg: NormalizedMessage, src: InboundSource, 
     sourceUidValidity: src.uidValidity,
     sourceUid: src.uid,
     contentHash: msg.contentHash,
-  });
+  };
+}
+
+async function storeMessage(tx: Db, msg: NormalizedMessage, src: InboundSource, now: number) {
+  const row = await insertMessage(tx, messageRow(msg, src, now));
   if (row && msg.attachments.length) {
     await insertAttachments(
       tx,
@@ -105,29 +110,33 @@ export async function applyDecision(
       return { outcome: "thread", caseNumber: decision.caseNumber };
     }
     case "refuse":
-      await recordRejection(tx, msg, src, "refused", decision.reason, decision.detail, now);
-      if (decision.reply) await queueRefusal(tx, desk, msg, decision, now);
+      await insertRejection(tx, rejectionRow(msg, src, "refused", decision.reason, decision.detail, now));
+      if (decision.reply) await enqueueIfAny(tx, refusalMessage(desk, msg, decision), now);
       return { outcome: "refuse" };
     case "ignore":
       if (decision.bounceOf?.length) await markBounced(tx, decision.bounceOf, `bounce: ${msg.subject}`);
-      await recordRejection(tx, msg, src, "ignored", decision.kind ?? "ignored", decision.reason, now);
+      await insertRejection(tx, rejectionRow(msg, src, "ignored", decision.kind ?? "ignored", decision.reason, now));
       return { outcome: "ignore" };
     case "quarantine":
-      await recordRejection(tx, msg, src, "quarantined", "unverified-sender", decision.reason, now);
+      await insertRejection(tx, rejectionRow(msg, src, "quarantined", "unverified-sender", decision.reason, now));
       return { outcome: "quarantine", quarantine: decision.reason };
   }
 }
 
-async function recordRejection(
-  tx: Db,
+async function enqueueIfAny(tx: Db, row: NewOutgoing | null, now: number) {
+  if (row) await enqueue(tx, row, now);
+}
+
+/** The record of a message that opened nothing (refused, ignored, quarantined). Pure. */
+export function rejectionRow(
   msg: NormalizedMessage,
   src: InboundSource,
   disposition: "refused" | "ignored" | "quarantined",
   reasonCode: string,
   detail: string,
   now: number,
-) {
-  await insertRejection(tx, {
+): NewRejection {
+  return {
     mailbox: src.mailbox.name,
     messageId: msg.messageId,
     sourceUidValidity: src.uidValidity,
@@ -138,12 +147,13 @@ async function recordRejection(
     detail,
     disposition,
     at: new Date(now),
-  });
+  };
 }
 
-async function queueRefusal(tx: Db, desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan, now: number) {
+/** The polite reply to a sender who may not open a case; null when there is no address to answer. Pure. */
+export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan): NewOutgoing | null {
   const to = msg.from?.address;
-  if (!to) return;
+  if (!to) return null;
   const key = `refusal:${messageIdentity(msg)}`;
   const body = desk.templates.render("refusal", {
     senderName: msg.from?.name || null,
@@ -153,23 +163,19 @@ async function queueRefusal(tx: Db, desk: Desk, msg: NormalizedMessage, plan: De
     ineligible: plan.reason === "ineligible" ? plan.detail : null,
     supportAddress: desk.fromAddress,
   });
-  await enqueue(
-    tx,
-    {
-      idempotencyKey: key,
-      kind: "refusal",
-      caseId: null,
-      from: desk.fromAddress,
-      to: [to],
-      replyTo: desk.fromAddress,
-      subject: `Re: ${msg.subject || "your message"}`.slice(0, 900),
-      messageId: messageIdFor(key, desk.supportDomain),
-      ...threadRefs({ messageId: msg.messageId, references: msg.references }),
-      headers: { ...standardHeaders("refusal", desk.fromAddress) },
-      text: body.text,
-      html: body.html,
-    },
-    now,
-  );
+  return {
+    idempotencyKey: key,
+    kind: "refusal",
+    caseId: null,
+    from: desk.fromAddress,
+    to: [to],
+    replyTo: desk.fromAddress,
+    subject: `Re: ${msg.subject || "your message"}`.slice(0, 900),
+    messageId: messageIdFor(key, desk.supportDomain),
+    ...threadRefs({ messageId: msg.messageId, references: msg.references }),
+    headers: { ...standardHeaders("refusal", desk.fromAddress) },
+    text: body.text,
+    html: body.html,
+  };
 }
 

@@ -3,13 +3,17 @@
  * source message processed only after the commit. A crash anywhere leaves the message in the source
  * to be fetched again, and the stored Message-ID turns that second pass into a no-op.
  * A message that fails 3 times is quarantined and the mailbox moves on.
+ *
+ * A drained mailbox goes batch by batch: the next batch is fetched while the current one is parsed
+ * (on the parser's threads) and applied, most of it in one transaction (inbound-batch.ts) and the rest
+ * (replies, correspondence) one message per transaction (processParsedMessage).
  */
 import type { Clock } from "../clock/clock.js";
 import type { InboundConfig, InboundDecision } from "../cases/inbound.js";
 import { decideInbound } from "../cases/decide.js";
 import type { ParseLimits, NormalizedMessage } from "../mail/message.js";
-import { parseMessage } from "../mail/parse.js";
-import type { MailSource, MessageKey, SourceMessage } from "../sources/types.js";
+import { inlineParser, type MessageParser } from "../mail/parse-pool.js";
+import type { Cursor, MailSource, MessageKey, SourceMessage } from "../sources/types.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import {
@@ -23,6 +27,7 @@ import {
 import { groupingFacts, relatedGroups } from "./batch-groups.js";
 import type { Desk } from "./desk.js";
 import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
+import { applyBatch, type BatchItem, type BatchResult } from "./inbound-batch.js";
 import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
@@ -36,8 +41,8 @@ export interface InboundDeps {
   logger: InboundLogger;
   config: InboundConfig;
   limits: ParseLimits;
-  /** Transactions applied side by side within a batch (default 4). */
-  concurrency?: number;
+  /** Where MIME parsing runs (default: on this thread). */
+  parser?: MessageParser;
   /**
    * Source keys that failed in this process, so a success clears their failure count without a query for
    * every message. (Keys of a folder are never reused within one UIDVALIDITY.)
@@ -60,7 +65,7 @@ export async function processRawMessage(
   raw: Buffer,
   source: { key?: MessageKey; receivedAt: number | null },
 ): Promise<ProcessedMessage> {
-  return processParsedMessage(deps, mailbox, await parseMessage(raw, deps.limits), source);
+  return processParsedMessage(deps, mailbox, await (deps.parser ?? inlineParser).parse(raw, deps.limits), source);
 }
 
 /** Load → decide → apply one parsed message in one transaction. */
@@ -72,12 +77,7 @@ export async function processParsedMessage(
 ): Promise<ProcessedMessage> {
   const { db, desk, clock, config } = deps;
   const now = clock.now();
-  const src: InboundSource = {
-    mailbox,
-    uidValidity: numeric(source.key?.uidValidity),
-    uid: numeric(source.key?.uid),
-    receivedAt: source.receivedAt,
-  };
+  const src: InboundSource = source.key ? inboundSource(mailbox, source.key, source.receivedAt) : { mailbox, uidValidity: null, uid: null, receivedAt: source.receivedAt };
   let decision: InboundDecision | null = null;
   const applied = await db.transaction(async (tx): Promise<AppliedOutcome> => {
     const [stored, context] = await Promise.all([alreadyStored(tx, msg), loadInboundContext(tx, msg, mailbox, desk.policies, config, now)]);
@@ -117,32 +117,45 @@ export interface DrainSummary {
   quarantined: number;
 }
 
+/** How much one fetched batch may hold: the worker keeps about three in memory (fetching, parsing, applying). */
+export const DEFAULT_BATCH = { messages: 100, bytes: 8 * 1024 * 1024 };
+
 /**
- * Processes what the source has, batch by batch. Within a batch, unrelated messages (other senders, not
- * answering each other) are applied side by side, up to `deps.concurrency` transactions at once; related
- * ones keep their order. A failing message stops its group and the drain (the cursor must not pass it)
- * until its third failure, when it is quarantined and the mailbox moves on.
+ * Processes what the source has, batch by batch, fetching the next batch while the current one is
+ * parsed and applied. A failing message holds back the later messages related to it (same sender, or
+ * answering it) and stops the drain after its batch (the cursor must not pass it), until its third
+ * failure, when it is quarantined and the mailbox moves on.
  */
 export async function drainSource(
   deps: InboundDeps,
   source: MailSource,
   mailbox: MailboxInfo & { folder: string; usesCursor: boolean },
   signal?: AbortSignal,
-  batchSize = 20,
+  batchLimits: { messages: number; bytes: number } = DEFAULT_BATCH,
 ): Promise<DrainSummary> {
   const summary: DrainSummary = { fetched: 0, processed: 0, failed: 0, quarantined: 0 };
+  const fetch = (cursor: Cursor | null) => source.fetchBatch(cursor, batchLimits.messages, signal, batchLimits.bytes);
+  const stored = mailbox.usesCursor ? await getCursor(deps.db, mailbox.name, mailbox.folder) : undefined;
+  let next = fetch(stored ? { uidValidity: String(stored.uidValidity), lastUid: String(stored.lastUid) } : null);
   for (;;) {
-    if (signal?.aborted) return summary;
-    const stored = mailbox.usesCursor ? await getCursor(deps.db, mailbox.name, mailbox.folder) : undefined;
-    const cursor = stored ? { uidValidity: String(stored.uidValidity), lastUid: String(stored.lastUid) } : null;
-    const batch = await source.fetchBatch(cursor, batchSize, signal);
+    if (signal?.aborted) return settle(next, summary);
+    const batch = await next;
     if (batch.uidValidityChanged) deps.logger.warn({ mailbox: mailbox.name, folder: mailbox.folder }, "UIDVALIDITY changed: reading the folder again; stored Message-IDs prevent duplicates");
     if (batch.messages.length === 0) return summary;
     summary.fetched += batch.messages.length;
+    next = fetch(batch.cursor);
+    // Until awaited, a failed prefetch must not surface as an unhandled rejection.
+    next.catch(() => undefined);
     const done = await processBatch(deps, source, mailbox, batch.messages, summary, signal);
     if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
-    if (done.size < batch.messages.length) return summary;
+    if (done.size < batch.messages.length) return settle(next, summary);
   }
+}
+
+/** A prefetched batch that will not be used: its messages stay in the source for the next drain. */
+async function settle(pending: Promise<unknown>, summary: DrainSummary): Promise<DrainSummary> {
+  await pending.catch(() => undefined);
+  return summary;
 }
 
 /** The cursor moves past the longest run of finished messages at the start of the batch. */
@@ -158,10 +171,12 @@ async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder:
   await setCursor(deps.db, { mailbox: mailbox.name, folder: mailbox.folder, uidValidity, lastUid: uid, updatedAt: new Date(deps.clock.now()) });
 }
 
-/** Messages this large are applied one at a time, after the others, to bound the worker's memory. */
-const LARGE_MESSAGE_BYTES = 1024 * 1024;
-
-/** Returns the messages that are finished: committed and marked, or quarantined. */
+/**
+ * One fetched batch: every message parsed (on the parser's threads), the common outcomes applied
+ * together in one transaction (inbound-batch.ts), then the deferred ones (replies, correspondence)
+ * one by one in their original order. Returns the messages that are finished: committed and marked,
+ * or quarantined.
+ */
 async function processBatch(
   deps: InboundDeps,
   source: MailSource,
@@ -171,46 +186,94 @@ async function processBatch(
   signal?: AbortSignal,
 ): Promise<Set<SourceMessage>> {
   const done = new Set<SourceMessage>();
-  // Grouped from the headers alone; each message is parsed only when its turn comes, so no more than
-  // `concurrency` parsed messages (attachments decoded) are held at once.
-  const groups = relatedGroups(batch.map((m) => ({ ...groupingFacts(m.raw), source: m })));
-  const large = groups.filter((g) => g.some((m) => m.source.raw.length > LARGE_MESSAGE_BYTES));
-  const small = groups.filter((g) => !large.includes(g));
-  const runGroup = async (group: typeof groups[number]) => {
-    for (const item of group) {
-      if (signal?.aborted) return;
-      if (!(await processFromSource(deps, source, mailbox, item.source, summary))) return;
-      done.add(item.source);
+  const blocked = new BlockedGroups(batch);
+  const parser = deps.parser ?? inlineParser;
+  const parsed = await Promise.all(batch.map((m) => parser.parse(m.raw, deps.limits).then((msg) => msg, (error: unknown) => ({ error }))));
+  const items: Array<{ source: SourceMessage; item: BatchItem }> = [];
+  for (const [i, m] of batch.entries()) {
+    const result = parsed[i]!;
+    if ("error" in result) {
+      if (await recordFailure(deps, source, mailbox, m, result.error, summary)) done.add(m);
+      else blocked.fail(m);
+    } else if (!blocked.isHeld(m)) {
+      items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt) } });
     }
-  };
-  await runLimited(small, deps.concurrency ?? 4, runGroup);
-  await runLimited(large, 1, runGroup);
+  }
+  if (signal?.aborted || items.length === 0) return done;
+  let results: BatchResult[];
+  try {
+    results = await deps.db.transaction((tx) => applyBatch(tx, deps.desk, mailbox, deps.config, items.map((x) => x.item), deps.clock.now()));
+  } catch (error) {
+    // One bad message must not hold back the others: each is tried alone, with its own failure count.
+    deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: (error as Error).message }, "batch transaction failed; applying its messages one by one");
+    results = items.map(() => ({ deferred: true }));
+  }
+  await Promise.all(
+    items.map(async ({ source: m, item }, i) => {
+      const r = results[i]!;
+      if (r.deferred) return;
+      logOutcome(deps.logger, mailbox, item.msg, r.applied, r.decision);
+      if (await finishCommitted(deps, source, mailbox, m, r.applied, summary)) done.add(m);
+    }),
+  );
+  for (const [i, { source: m, item }] of items.entries()) {
+    if (!results[i]!.deferred || blocked.isHeld(m)) continue;
+    if (signal?.aborted) break;
+    let applied: AppliedOutcome;
+    try {
+      ({ applied } = await processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt }));
+    } catch (error) {
+      if (await recordFailure(deps, source, mailbox, m, error, summary)) done.add(m);
+      else blocked.fail(m);
+      continue;
+    }
+    if (await finishCommitted(deps, source, mailbox, m, applied, summary)) done.add(m);
+  }
   return done;
 }
 
-/** Runs `work` over `items` with at most `limit` running at once. */
-async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  // Every lane finishes before an error surfaces: no work is left running behind the caller's back.
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
+const inboundSource = (mailbox: MailboxInfo, key: MessageKey, receivedAt: number | null): InboundSource => ({
+  mailbox,
+  uidValidity: numeric(key.uidValidity),
+  uid: numeric(key.uid),
+  receivedAt,
+});
+
+/**
+ * Messages of a batch held back by an earlier failure: the later messages of the failed one's sender
+ * or thread (grouped from the headers alone, since a failed message may not parse), so a reply is
+ * never applied before the request it answers.
+ */
+class BlockedGroups {
+  private readonly groupOf = new Map<SourceMessage, number>();
+  private readonly failedAt = new Map<number, number>();
+  private readonly position = new Map<SourceMessage, number>();
+
+  constructor(batch: SourceMessage[]) {
+    const groups = relatedGroups(batch.map((m) => ({ ...groupingFacts(m.raw), source: m })));
+    groups.forEach((g, gi) => g.forEach((m) => this.groupOf.set(m.source, gi)));
+    batch.forEach((m, i) => this.position.set(m, i));
+  }
+
+  fail(m: SourceMessage): void {
+    const g = this.groupOf.get(m)!;
+    const at = this.position.get(m)!;
+    this.failedAt.set(g, Math.min(this.failedAt.get(g) ?? at, at));
+  }
+
+  isHeld(m: SourceMessage): boolean {
+    const at = this.failedAt.get(this.groupOf.get(m)!);
+    return at !== undefined && this.position.get(m)! > at;
+  }
 }
 
-async function processFromSource(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, summary: DrainSummary): Promise<boolean> {
-  const { key, raw, receivedAt } = item;
-  const keyText = sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
-  let applied: AppliedOutcome;
-  try {
-    ({ applied } = await processRawMessage(deps, mailbox, raw, { key, receivedAt }));
-  } catch (error) {
-    return await recordFailure(deps, source, mailbox, item, keyText, error, summary);
-  }
-  // Committed. A source that cannot mark it now will show it again, and then it is a duplicate:
-  // this is not a processing failure and must never send the message to quarantine.
+/**
+ * After the commit: marks the message in the source (quarantined ones are moved aside). A source that
+ * cannot mark it now will show it again, and then it is a duplicate: this is not a processing failure
+ * and must never send the message to quarantine.
+ */
+async function finishCommitted(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, applied: AppliedOutcome, summary: DrainSummary): Promise<boolean> {
+  const { key } = item;
   try {
     if (applied.outcome === "quarantine") {
       await source.quarantine(key, "quarantine" in applied && applied.quarantine ? applied.quarantine : "quarantined");
@@ -222,6 +285,7 @@ async function processFromSource(deps: InboundDeps, source: MailSource, mailbox:
     deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, error: (error as Error).message }, "message committed but not marked in the source; it will be marked when seen again");
     return false;
   }
+  const keyText = failureKey(key);
   if (deps.failedKeys?.has(keyText)) {
     await clearProcessingAttempts(deps.db, keyText);
     deps.failedKeys.delete(keyText);
@@ -230,16 +294,11 @@ async function processFromSource(deps: InboundDeps, source: MailSource, mailbox:
   return true;
 }
 
+const failureKey = (key: MessageKey) => sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
+
 /** Counts a failure; on the third, moves the message to quarantine and records it with its bytes. */
-async function recordFailure(
-  deps: InboundDeps,
-  source: MailSource,
-  mailbox: MailboxInfo,
-  item: SourceMessage,
-  keyText: string,
-  error: unknown,
-  summary: DrainSummary,
-): Promise<boolean> {
+async function recordFailure(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, error: unknown, summary: DrainSummary): Promise<boolean> {
+  const keyText = failureKey(item.key);
   const message = error instanceof Error ? error.message : String(error);
   summary.failed++;
   try {

@@ -5,6 +5,7 @@
 import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
 import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
+import { createParsePool, inlineParser, type MessageParser } from "../mail/parse-pool.js";
 import { deliverDue } from "../outbox/deliver.js";
 import { createEmlSender, createSmtpSender, type MailSender } from "../outbox/sender.js";
 import { ImapSource } from "../sources/imap.js";
@@ -42,7 +43,7 @@ export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
   });
 }
 
-export function inboundDepsFor(ctx: AppContext, desk: Desk): InboundDeps {
+export function inboundDepsFor(ctx: AppContext, desk: Desk, parser: MessageParser = inlineParser): InboundDeps {
   const { config } = ctx;
   return {
     db: ctx.database.db,
@@ -59,8 +60,7 @@ export function inboundDepsFor(ctx: AppContext, desk: Desk): InboundDeps {
       requireDkimOrSpf: config.requireDkimOrSpf,
     },
     limits: { ...DEFAULT_PARSE_LIMITS, ...config.limits },
-    // PGlite runs one statement at a time anyway; Postgres overlaps the round trips of independent messages.
-    concurrency: ctx.database.kind === "postgres" ? 8 : 1,
+    parser,
     failedKeys: new Set(),
   };
 }
@@ -84,7 +84,10 @@ export interface WorkerWiring {
 /** `once`: inbound mailboxes are drained as jobs of the single tick instead of long-running services. */
 export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWiring {
   const desk = deskFromConfig(ctx.config, ctx.policies);
-  const deps = inboundDepsFor(ctx, desk);
+  const { ingest } = ctx.config;
+  const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
+  const deps = inboundDepsFor(ctx, desk, parser);
+  const batch = { messages: ingest.batchMessages, bytes: ingest.batchBytes };
   const sender = createSender(ctx.config);
   const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx) }));
   const pollMs = 60_000;
@@ -95,14 +98,14 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
-    run: async (signal) => void (await drainSource(deps, source, info, signal)),
+    run: async (signal) => void (await drainSource(deps, source, info, signal, batch)),
   }));
   const inboundServices: Service[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => {
       while (!signal.aborted) {
         try {
-          const drained = await drainSource(deps, source, info, signal);
+          const drained = await drainSource(deps, source, info, signal, batch);
           // Acknowledgments go out right away rather than at the next scheduler tick.
           if (drained.processed > 0) await outbox.run(signal);
         } catch (error) {
@@ -145,7 +148,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     jobs: [...(opts.once ? inboundJobs : []), scheduler, digest, retention, outbox],
     services: opts.once ? [] : inboundServices,
     async close() {
-      await Promise.all(sources.map(({ source }) => source.close()));
+      await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);
       await sender.close();
     },
   };

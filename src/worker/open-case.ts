@@ -9,13 +9,13 @@ import { formatBytes, formatDue, readerZone } from "../cases/present.js";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
-import { enqueue } from "../outbox/queue.js";
+import { enqueue, type NewOutgoing } from "../outbox/queue.js";
 import { serviceLevelFor } from "../policy/select.js";
 import { withContract } from "../policy/contract.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
-import { createCase, type Case } from "../store/repos/cases.js";
+import { createCase, type Case, type NewCase } from "../store/repos/cases.js";
 import { otherDtcs } from "../store/repos/contacts.js";
 import { caseEvents, contacts, messages, organizations } from "../store/schema/index.js";
 import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
@@ -33,20 +33,18 @@ export interface OpenCaseInput {
   now: number;
 }
 
-export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
-  const { desk, plan, msg, now } = input;
-  const policy = desk.policies.get(plan.policyId);
-  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
-  const [found] = await tx
-    .select({ org: organizations, requester: contacts })
-    .from(contacts)
-    .innerJoin(organizations, eq(contacts.organizationId, organizations.id))
-    .where(and(eq(contacts.email, plan.requester.email), eq(organizations.name, plan.organization.name)));
-  if (!found) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
-  const { org, requester } = found;
+/** What opening a case writes, worked out in memory: the case row, its first events, its first-response due. */
+export interface CaseOpening {
+  values: NewCase;
+  events: Array<{ kind: string; actor: string; data: Record<string, unknown> }>;
+  firstResponse: MetricStatus | null;
+}
 
-  // The trail a new case starts with. The automatic acknowledgment is not a response, but Konneqt's
-  // workaround and resolution clocks run from it. Evaluated here, so the case row is written once.
+/**
+ * The trail a new case starts with, evaluated here so the case row is written once. The automatic
+ * acknowledgment is not a response, but Konneqt's workaround and resolution clocks run from it. Pure.
+ */
+export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OrgRow, requester: ContactRow, now: number): CaseOpening {
   const opened = {
     kind: "opened",
     actor: plan.requester.email,
@@ -56,38 +54,62 @@ export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
   const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: now, data: e.data }));
   const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
   const evaluation = evaluateTrail(policy, trail, facts, [], now);
-
   const at = new Date(now);
-  const created = await createCase(tx, {
-    organizationId: org.id,
-    requesterId: requester.id,
-    subject: msg.subject || "(no subject)",
-    caseType: plan.caseType,
-    severity: plan.severity.id,
-    severitySource: plan.severity.source,
-    severityReason: plan.severity.reason,
-    environment: plan.environment,
-    productVersion: plan.fields.version ?? null,
-    clientApp: plan.fields.clientApp ?? null,
-    namespaces: plan.fields.namespaces ? plan.fields.namespaces.split(/[,;\s]+/).filter(Boolean) : [],
-    templateFields: plan.fields as Record<string, string>,
-    missingFields: plan.missingFields,
-    policyId: plan.policyId,
-    openedAt: at,
-    updatedAt: at,
-    slaState: slaSnapshot(evaluation, now),
-    nextActionAt: nextActionDate(evaluation, now),
-  });
+  return {
+    values: {
+      organizationId: org.id,
+      requesterId: requester.id,
+      subject: msg.subject || "(no subject)",
+      caseType: plan.caseType,
+      severity: plan.severity.id,
+      severitySource: plan.severity.source,
+      severityReason: plan.severity.reason,
+      environment: plan.environment,
+      productVersion: plan.fields.version ?? null,
+      clientApp: plan.fields.clientApp ?? null,
+      namespaces: plan.fields.namespaces ? plan.fields.namespaces.split(/[,;\s]+/).filter(Boolean) : [],
+      templateFields: plan.fields as Record<string, string>,
+      missingFields: plan.missingFields,
+      policyId: plan.policyId,
+      openedAt: at,
+      updatedAt: at,
+      slaState: slaSnapshot(evaluation, now),
+      nextActionAt: nextActionDate(evaluation, now),
+    },
+    events: [opened, acknowledged],
+    firstResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
+  };
+}
+
+export function policyFor(desk: Desk, plan: NewCasePlan): Policy {
+  const policy = desk.policies.get(plan.policyId);
+  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
+  return policy;
+}
+
+/** One case opened in the caller's transaction (the single-message path; see inbound-batch.ts for many). */
+export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
+  const { desk, plan, msg, now } = input;
+  const policy = policyFor(desk, plan);
+  const [found] = await tx
+    .select({ org: organizations, requester: contacts })
+    .from(contacts)
+    .innerJoin(organizations, eq(contacts.organizationId, organizations.id))
+    .where(and(eq(contacts.email, plan.requester.email), eq(organizations.name, plan.organization.name)));
+  if (!found) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
+  const { org, requester } = found;
+  const opening = planCaseOpening(policy, plan, msg, org, requester, now);
+  const created = await createCase(tx, opening.values);
+  const at = new Date(now);
   // Independent statements sent together (one write on the connection), the acknowledgment after them.
   const [, , cc] = await Promise.all([
     tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId)),
-    tx.insert(caseEvents).values([opened, acknowledged].map((e) => ({ ...e, caseId: created.id, at }))),
+    tx.insert(caseEvents).values(opening.events.map((e) => ({ ...e, caseId: created.id, at }))),
     plan.acknowledge && policy.ackCcDtcs ? otherDtcs(tx, org.id, requester.id) : Promise.resolve([]),
   ]);
   if (plan.acknowledge) {
-    const firstResponse = evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null;
-    const ccAddresses = cc.map((c) => c.email);
-    await queueAcknowledgment(tx, { desk, policy, plan, msg, org, requester, caseRow: created, firstResponse, cc: ccAddresses, now });
+    const ack = acknowledgmentMessage({ desk, policy, plan, msg, org, requester, caseRow: created, firstResponse: opening.firstResponse, cc: cc.map((c) => c.email) });
+    await enqueue(tx, ack, now);
   }
   return created;
 }
@@ -99,11 +121,10 @@ interface AckInput {
   msg: NormalizedMessage;
   org: OrgRow;
   requester: ContactRow;
-  caseRow: Case;
+  caseRow: Pick<Case, "id" | "number" | "subject">;
   firstResponse: MetricStatus | null;
   /** The organization's other DTCs, when the policy copies them. */
   cc: string[];
-  now: number;
 }
 
 /** "4 business hours, weekdays 08:00–18:00 Pacific time" or "30 minutes, 24x7". */
@@ -117,7 +138,8 @@ function coverageWords(policy: Policy, plan: NewCasePlan, contract: ServiceLevel
   return level?.coverage === "24x7" ? "around the clock, 24x7" : policy.calendar.description;
 }
 
-async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
+/** The acknowledgment of a new case, ready for the outbox. Pure. */
+export function acknowledgmentMessage(a: AckInput): NewOutgoing {
   const { desk, policy, plan, msg, caseRow } = a;
   const zone = readerZone(a.requester.timeZone, a.org.timeZone, policy.calendar.zone);
   const severityName = (id: string | undefined) => policy.severities.find((s) => s.id === id)?.name ?? id ?? "";
@@ -140,23 +162,19 @@ async function queueAcknowledgment(tx: Db, a: AckInput): Promise<void> {
     supportAddress: desk.fromAddress,
   });
   const key = `case:${caseRow.number}:acknowledgment`;
-  await enqueue(
-    tx,
-    {
-      idempotencyKey: key,
-      kind: "acknowledgment",
-      caseId: caseRow.id,
-      from: desk.fromAddress,
-      to: [a.requester.email],
-      cc: a.cc,
-      replyTo: desk.fromAddress,
-      subject: caseSubject(desk.caseTokenFormat, caseRow.number, msg.subject || "(no subject)"),
-      messageId: messageIdFor(key, desk.supportDomain),
-      ...threadRefs({ messageId: msg.messageId, references: msg.references }),
-      headers: { ...standardHeaders("acknowledgment", desk.fromAddress) },
-      text: body.text,
-      html: body.html,
-    },
-    a.now,
-  );
+  return {
+    idempotencyKey: key,
+    kind: "acknowledgment",
+    caseId: caseRow.id,
+    from: desk.fromAddress,
+    to: [a.requester.email],
+    cc: a.cc,
+    replyTo: desk.fromAddress,
+    subject: caseSubject(desk.caseTokenFormat, caseRow.number, msg.subject || "(no subject)"),
+    messageId: messageIdFor(key, desk.supportDomain),
+    ...threadRefs({ messageId: msg.messageId, references: msg.references }),
+    headers: { ...standardHeaders("acknowledgment", desk.fromAddress) },
+    text: body.text,
+    html: body.html,
+  };
 }

@@ -38,7 +38,7 @@ export const inboundConfig: InboundConfig = {
 
 export function inboundDeps(db: Db, clock: Clock, desk = testDesk()): InboundDeps {
   const quiet = { info() {}, warn() {}, error() {} };
-  return { db, desk, clock, logger: quiet, config: inboundConfig, limits: DEFAULT_PARSE_LIMITS, concurrency: 4, failedKeys: new Set() };
+  return { db, desk, clock, logger: quiet, config: inboundConfig, limits: DEFAULT_PARSE_LIMITS, failedKeys: new Set() };
 }
 
 /** Acme on VANTIQ with two DTCs and a non-DTC colleague; one engineer, one manager. */

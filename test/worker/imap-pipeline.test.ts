@@ -104,7 +104,7 @@ describe.skipIf(skip !== null)("IMAP → cases pipeline", () => {
 
     it("mail appended over IMAP becomes cases, and the messages land in Processed", async () => {
       await append(1, 2, 3);
-      const summary = await drainSource(inboundDeps(db, clock), open(), mailbox(), undefined, 2);
+      const summary = await drainSource(inboundDeps(db, clock), open(), mailbox(), undefined, { messages: 2, bytes: 1 << 20 });
       expect(summary).toMatchObject({ fetched: 3, processed: 3, failed: 0, quarantined: 0 });
       await expectCasesFor([1, 2, 3]);
       const [first] = await listCases(db);
@@ -125,14 +125,14 @@ describe.skipIf(skip !== null)("IMAP → cases pipeline", () => {
       await expectCasesFor([1, 2, 3, 4, 5]);
     }, 60_000);
 
-    it("a drain aborted in the middle of a batch resumes where it stopped", async () => {
+    it("a drain aborted between batches resumes where it stopped, though the next batch was already fetched", async () => {
       await append(1, 2, 3, 4);
       const controller = new AbortController();
       const deps = inboundDeps(db, clock);
       let opened = 0;
-      // Stop the worker right after the second case commits (the logger hears of it after the commit).
+      // Stop the worker right after the first batch (two cases) commits; the logger hears of it after the commit.
       deps.logger = { ...deps.logger, info: () => void (++opened === 2 && controller.abort()) };
-      const first = await drainSource(deps, open(), mailbox(), controller.signal);
+      const first = await drainSource(deps, open(), mailbox(), controller.signal, { messages: 2, bytes: 1 << 20 });
       expect(first.processed).toBe(2);
       expect(await listCases(db)).toHaveLength(2);
 
