@@ -134,23 +134,45 @@ export async function drainSource(
   batchLimits: { messages: number; bytes: number } = DEFAULT_BATCH,
 ): Promise<DrainSummary> {
   const summary: DrainSummary = { fetched: 0, processed: 0, failed: 0, quarantined: 0 };
-  const fetch = (cursor: Cursor | null) => source.fetchBatch(cursor, batchLimits.messages, signal, batchLimits.bytes);
+  const parser = deps.parser ?? inlineParser;
+  // Fetching and parsing a batch needs nothing from the database: it runs while the previous batch is applied.
+  const prepare = (cursor: Cursor | null) => {
+    const prepared = source.fetchBatch(cursor, batchLimits.messages, signal, batchLimits.bytes).then(async (batch) => ({ batch, parsed: await parseAll(parser, batch.messages, deps.limits) }));
+    // Until awaited, a failed prefetch must not surface as an unhandled rejection.
+    prepared.catch(() => undefined);
+    return prepared;
+  };
   const stored = mailbox.usesCursor ? await getCursor(deps.db, mailbox.name, mailbox.folder) : undefined;
-  let next = fetch(stored ? { uidValidity: String(stored.uidValidity), lastUid: String(stored.lastUid) } : null);
+  let next = prepare(stored ? { uidValidity: String(stored.uidValidity), lastUid: String(stored.lastUid) } : null);
   for (;;) {
     if (signal?.aborted) return settle(next, summary);
-    const batch = await next;
+    const { batch, parsed } = await next;
     if (batch.uidValidityChanged) deps.logger.warn({ mailbox: mailbox.name, folder: mailbox.folder }, "UIDVALIDITY changed: reading the folder again; stored Message-IDs prevent duplicates");
     if (batch.messages.length === 0) return summary;
     summary.fetched += batch.messages.length;
-    next = fetch(batch.cursor);
-    // Until awaited, a failed prefetch must not surface as an unhandled rejection.
-    next.catch(() => undefined);
-    const done = await processBatch(deps, source, mailbox, batch.messages, summary, signal);
+    next = prepare(batch.cursor);
+    const done = await processBatch(deps, source, mailbox, batch.messages, parsed, summary, signal);
     if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
     if (done.size < batch.messages.length) return settle(next, summary);
   }
 }
+
+type ParseResult = NormalizedMessage | { error: unknown };
+
+/** Parses a batch a few messages at a time (a thread pool stays busy; inline parsing holds few decoded messages at once). */
+async function parseAll(parser: MessageParser, raws: SourceMessage[], limits: ParseLimits): Promise<ParseResult[]> {
+  const results: ParseResult[] = new Array(raws.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < raws.length; i = next++) {
+      results[i] = await parser.parse(raws[i]!.raw, limits).then((msg) => msg, (error: unknown) => ({ error }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARSES_IN_FLIGHT, raws.length) }, lane));
+  return results;
+}
+
+const PARSES_IN_FLIGHT = 8;
 
 /** A prefetched batch that will not be used: its messages stay in the source for the next drain. */
 async function settle(pending: Promise<unknown>, summary: DrainSummary): Promise<DrainSummary> {
@@ -172,7 +194,7 @@ async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder:
 }
 
 /**
- * One fetched batch: every message parsed (on the parser's threads), the common outcomes applied
+ * One fetched and parsed batch: the common outcomes applied
  * together in one transaction (inbound-batch.ts), then the deferred ones (replies, correspondence)
  * one by one in their original order. Returns the messages that are finished: committed and marked,
  * or quarantined.
@@ -182,13 +204,12 @@ async function processBatch(
   source: MailSource,
   mailbox: MailboxInfo,
   batch: SourceMessage[],
+  parsed: ParseResult[],
   summary: DrainSummary,
   signal?: AbortSignal,
 ): Promise<Set<SourceMessage>> {
   const done = new Set<SourceMessage>();
   const blocked = new BlockedGroups(batch);
-  const parser = deps.parser ?? inlineParser;
-  const parsed = await Promise.all(batch.map((m) => parser.parse(m.raw, deps.limits).then((msg) => msg, (error: unknown) => ({ error }))));
   const items: Array<{ source: SourceMessage; item: BatchItem }> = [];
   for (const [i, m] of batch.entries()) {
     const result = parsed[i]!;
