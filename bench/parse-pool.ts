@@ -1,8 +1,9 @@
 /**
  * MIME parsing on the main thread (inlineParser) against worker-thread pools of 1 and 2 threads, over the
  * ingest bench mix (benchMessage 0..n-1: mostly small text, 5% with a 1–5 MB base64 attachment).
- * Prints messages/s, MB/s and how busy the main thread was (event loop utilization): the pool's point is
- * that the main thread stays free for IMAP and Postgres. No IMAP or database here.
+ * Prints messages/s, MB/s, how busy the main thread was (event loop utilization: the pool's point is that
+ * the main thread stays free for IMAP and Postgres) and CPU per MB over all threads (the pool's overhead;
+ * unlike the rates, not much affected by other load on the machine). No IMAP or database here.
  *
  *   npx tsx bench/parse-pool.ts [--n 2000] [--window 8]
  */
@@ -20,12 +21,15 @@ export interface ParseBenchResult {
   mbPerSecond: number;
   /** Share of the run the main thread's event loop was busy (0..1). */
   mainThreadBusy: number;
+  /** CPU seconds of the whole process (all threads) per MB parsed: the pool's overhead, robust to a busy machine. */
+  cpuMsPerMB: number;
 }
 
 /** Parses every message with at most `window` in flight (the worker's inbound concurrency is of this order). */
 export async function runParseBench(label: string, parser: MessageParser, messages: Buffer[], window: number): Promise<ParseBenchResult> {
   const totalBytes = messages.reduce((sum, m) => sum + m.length, 0);
   const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
   const lane = async () => {
@@ -33,17 +37,20 @@ export async function runParseBench(label: string, parser: MessageParser, messag
   };
   await Promise.all(Array.from({ length: window }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
+  const totalMB = totalBytes / 1024 / 1024;
   return {
     label,
     seconds,
     messagesPerSecond: messages.length / seconds,
-    mbPerSecond: totalBytes / 1024 / 1024 / seconds,
+    mbPerSecond: totalMB / seconds,
     mainThreadBusy: performance.eventLoopUtilization(elu).utilization,
+    cpuMsPerMB: (cpuUsed.user + cpuUsed.system) / 1000 / totalMB,
   };
 }
 
 export function formatParseBench(r: ParseBenchResult): string {
-  return `  ${r.label.padEnd(16)} ${r.messagesPerSecond.toFixed(1).padStart(8)} messages/s ${r.mbPerSecond.toFixed(1).padStart(7)} MB/s   ${r.seconds.toFixed(2).padStart(6)} s   main thread busy ${(r.mainThreadBusy * 100).toFixed(0).padStart(3)}%`;
+  return `  ${r.label.padEnd(16)} ${r.messagesPerSecond.toFixed(1).padStart(8)} messages/s ${r.mbPerSecond.toFixed(1).padStart(7)} MB/s   ${r.seconds.toFixed(2).padStart(6)} s   main thread busy ${(r.mainThreadBusy * 100).toFixed(0).padStart(3)}%   CPU ${r.cpuMsPerMB.toFixed(1)} ms/MB`;
 }
 
 function parseArgs(argv: string[]): { n: number; window: number } {
