@@ -5,6 +5,7 @@
  * dies mid-send leaves the row to be claimed again once the lease expires (same Message-ID).
  */
 import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { bulkInsert } from "../store/bulk.js";
 import type { Db } from "../store/database.js";
 import { insertOutbox, type OutboxRow } from "../store/repos/outbox.js";
 import { outbox, type OutboxAttachment } from "../store/schema/index.js";
@@ -49,21 +50,20 @@ export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<bo
 export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Promise<number> {
   if (rows.length === 0) return 0;
   const at = new Date(now);
-  const inserted = await tx
-    .insert(outbox)
-    .values(
-      rows.map((row) => ({
-        ...row,
-        cc: row.cc ?? [],
-        references: row.references ?? [],
-        headers: row.headers ?? {},
-        attachments: row.attachments ?? [],
-        nextAttemptAt: at,
-        createdAt: at,
-      })),
-    )
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
+  const inserted = await bulkInsert(
+    tx,
+    outbox,
+    rows.map((row) => ({
+      ...row,
+      cc: row.cc ?? [],
+      references: row.references ?? [],
+      headers: row.headers ?? {},
+      attachments: row.attachments ?? [],
+      nextAttemptAt: at,
+      createdAt: at,
+    })),
+    { onConflictDoNothing: true, returning: ["id"] },
+  );
   return inserted.length;
 }
 

@@ -19,6 +19,7 @@ import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadLookupKeys } from "../mail/threading.js";
 import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
+import { bulkInsert } from "../store/bulk.js";
 import type { Db } from "../store/database.js";
 import type { NewRejection } from "../store/repos/mailboxes.js";
 import {
@@ -180,13 +181,12 @@ function decideBatch(items: BatchItem[], mailbox: MailboxInfo, desk: Desk, confi
 export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, config: InboundConfig, items: BatchItem[], now: number): Promise<BatchResult[]> {
   const lookups = await loadLookups(tx, items, config, now);
   const { results, planned } = decideBatch(items, mailbox, desk, config, lookups, now);
-  const inserted = planned.length
-    ? await tx
-        .insert(messages)
-        .values(planned.map((p) => messageRow(p.item.msg, p.item.src, now)))
-        .onConflictDoNothing()
-        .returning({ id: messages.id, messageId: messages.messageId })
-    : [];
+  const inserted = await bulkInsert<typeof messages, { id: number; messageId: string }>(
+    tx,
+    messages,
+    planned.map((p) => messageRow(p.item.msg, p.item.src, now)),
+    { onConflictDoNothing: true, returning: ["id", "messageId"] },
+  );
   const rowIds = new Map(inserted.map((r) => [r.messageId!, r.id]));
   const kept: Array<Planned & { rowId: number }> = [];
   for (const p of planned) {
@@ -233,7 +233,7 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
   await Promise.all([
     attachmentRows.length ? tx.insert(attachments).values(attachmentRows) : null,
     outgoing.length ? enqueueMany(tx, outgoing, now) : null,
-    rejections.length ? tx.insert(inboundRejections).values(rejections) : null,
+    bulkInsert(tx, inboundRejections, rejections),
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
   ]);
   return results.map((r) => r ?? { deferred: true });
@@ -269,10 +269,12 @@ async function openCases(tx: Db, desk: Desk, lookups: BatchLookups, kept: Array<
       : Promise.resolve([]),
   ]);
   const numbers = rowsOf<{ n: number }>(numberRows).map((r) => Number(r.n));
-  const created = await tx
-    .insert(cases)
-    .values(sources.map((s, i) => ({ ...s.opening.values, number: numbers[i]! })))
-    .returning({ id: cases.id, number: cases.number, subject: cases.subject });
+  const created = await bulkInsert<typeof cases, { id: number; number: number; subject: string }>(
+    tx,
+    cases,
+    sources.map((s, i) => ({ ...s.opening.values, number: numbers[i]! })),
+    { returning: ["id", "number", "subject"] },
+  );
   const byNumber = new Map(created.map((c) => [c.number, c]));
   const at = new Date(now);
   const result: OpenedCases = { numbers: new Map(), acknowledgments: [] };
@@ -290,7 +292,7 @@ async function openCases(tx: Db, desk: Desk, lookups: BatchLookups, kept: Array<
     );
   });
   await Promise.all([
-    tx.insert(caseEvents).values(events),
+    bulkInsert(tx, caseEvents, events),
     tx.execute(sql`
       update ${messages} set case_id = l.case_id
       from unnest(${sql.param(links.map((l) => l.messageRowId))}::int[], ${sql.param(links.map((l) => l.caseId))}::int[]) as l(id, case_id)
