@@ -22,8 +22,8 @@ import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
 import { bulkInsert } from "../store/bulk.js";
 import type { Db } from "../store/database.js";
 import type { NewRejection } from "../store/repos/mailboxes.js";
+import { insertAttachments } from "../store/repos/messages.js";
 import {
-  attachments,
   caseEvents,
   cases,
   contacts,
@@ -231,7 +231,7 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
   );
   // The remaining writes depend on nothing but the rows above: one round trip for all of them.
   await Promise.all([
-    attachmentRows.length ? tx.insert(attachments).values(attachmentRows) : null,
+    insertAttachments(tx, attachmentRows),
     outgoing.length ? enqueueMany(tx, outgoing, now) : null,
     bulkInsert(tx, inboundRejections, rejections),
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),

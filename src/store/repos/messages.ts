@@ -3,7 +3,7 @@
  * source key (mailbox, UIDVALIDITY, UID) is already stored is reported as not inserted, which is
  * how a re-delivered or double-addressed message is recognised.
  */
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
 import { attachments, messages, outbox } from "../schema/index.js";
 
@@ -68,9 +68,24 @@ export async function listMessagesForCase(db: Db, caseId: number): Promise<Messa
   return db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.receivedAt), asc(messages.id));
 }
 
-export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<Attachment[]> {
+/**
+ * Attachment bytes travel as base64 text decoded by Postgres: the driver would send bytea as hex, twice
+ * the bytes on the wire and about three times the CPU in the worker (measured: 7 vs 2.5 ms per MB).
+ * Returns the new rows' ids, in the order given.
+ */
+export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  return db.insert(attachments).values(rows).returning();
+  const values = rows.map(
+    (r) =>
+      sql`(${r.messageId}::int, ${r.filename}::text, ${r.contentType}::text, ${r.size}::int, ${r.sha256}::text, ${
+        r.content ? sql`decode(${Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength).toString("base64")}::text, 'base64')` : sql`null`
+      })`,
+  );
+  const result = await db.execute(sql`
+    insert into ${attachments} (message_id, filename, content_type, size, sha256, content)
+    values ${sql.join(values, sql`, `)} returning id`);
+  const ids = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number }>;
+  return ids.map((r) => Number(r.id));
 }
 
 export async function listAttachments(db: Db, messageId: number): Promise<Attachment[]> {
