@@ -43,6 +43,8 @@ export interface InboundDeps {
   limits: ParseLimits;
   /** Where MIME parsing runs (default: on this thread). */
   parser?: MessageParser;
+  /** Called after each batch that committed something, so queued replies can go out during a long drain. */
+  onCommitted?: () => void;
   /**
    * Source keys that failed in this process, so a success clears their failure count without a query for
    * every message. (Keys of a folder are never reused within one UIDVALIDITY.)
@@ -152,6 +154,7 @@ export async function drainSource(
     summary.fetched += batch.messages.length;
     next = prepare(batch.cursor);
     const done = await processBatch(deps, source, mailbox, batch.messages, parsed, summary, signal);
+    if (done.size > 0) deps.onCommitted?.();
     if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
     if (done.size < batch.messages.length) return settle(next, summary);
   }
