@@ -1,6 +1,7 @@
 /**
- * One pass of the sender loop: claim what is due, send each row, record each outcome.
- * A failure of one row never stops the others; every outcome is logged as a business event.
+ * The sender loop. deliverDue is one pass: claim what is due, send each row, record each outcome;
+ * deliverAllDue repeats passes until nothing more is due. A failure of one row never stops the
+ * others; every outcome is logged as a business event.
  */
 import { inArray } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
@@ -115,4 +116,38 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
     }
   }
   return summary;
+}
+
+export interface DeliverAllOptions extends DeliverOptions {
+  /** Checked between passes: a pass in progress finishes (its rows are claimed), then delivery stops. */
+  signal?: AbortSignal;
+  /** Clock time after which no further pass starts; unset means no limit. */
+  budgetMs?: number;
+}
+
+export interface FullDeliverySummary extends DeliverySummary {
+  passes: number;
+}
+
+/**
+ * Everything that is due, pass after pass, so a backlog goes out in one go instead of one batch per
+ * scheduler tick. A pass that claims less than a full batch means nothing more is due now (rows in
+ * retry backoff are not due), so the loop ends there rather than spin; the signal and the budget
+ * bound it otherwise (a full batch each pass could in principle go on for as long as mail keeps arriving).
+ */
+export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDeliverySummary> {
+  const batchSize = opts.batchSize ?? 50;
+  const started = opts.clock.now();
+  const total: FullDeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, passes: 0 };
+  while (!opts.signal?.aborted) {
+    const pass = await deliverDue({ ...opts, batchSize });
+    total.passes++;
+    total.claimed += pass.claimed;
+    total.sent += pass.sent;
+    total.retried += pass.retried;
+    total.failed += pass.failed;
+    if (pass.claimed < batchSize) break;
+    if (opts.budgetMs !== undefined && opts.clock.now() - started >= opts.budgetMs) break;
+  }
+  return total;
 }

@@ -1,12 +1,13 @@
 /**
  * What `support-inbox start` runs, wired from the config in one place: one inbound loop per mailbox
- * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the daily digest, the outbox sender.
+ * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the daily digest, and the
+ * outbox sender, a service of its own that whoever queues mail wakes.
  */
 import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
 import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
 import { createParsePool, inlineParser, type MessageParser } from "../mail/parse-pool.js";
-import { deliverDue } from "../outbox/deliver.js";
+import { deliverAllDue } from "../outbox/deliver.js";
 import { createEmlSender, createSmtpSender, type MailSender } from "../outbox/sender.js";
 import { ImapSource } from "../sources/imap.js";
 import { MaildirSource } from "../sources/maildir.js";
@@ -15,7 +16,7 @@ import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { deskFromConfig, type Desk } from "./desk.js";
 import { drainSource, type InboundDeps } from "./inbound.js";
-import type { Job, Service } from "./run.js";
+import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "./scheduler.js";
 
 export function createSender(config: Config): MailSender {
@@ -81,21 +82,28 @@ export interface WorkerWiring {
   close(): Promise<void>;
 }
 
-/** `once`: inbound mailboxes are drained as jobs of the single tick instead of long-running services. */
+/**
+ * `once`: inbound mailboxes are drained and the outbox delivered as jobs of the single tick.
+ * Otherwise they are long-running services, and the outbox sends continuously: each inbound batch
+ * that commits wakes it, so acknowledgments go out while a long backlog is still being drained.
+ */
 export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWiring {
   const desk = deskFromConfig(ctx.config, ctx.policies);
   const { ingest } = ctx.config;
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
-  const deps = inboundDepsFor(ctx, desk, parser);
   const batch = { messages: ingest.batchMessages, bytes: ingest.batchBytes };
   const sender = createSender(ctx.config);
   const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx) }));
   const pollMs = 60_000;
 
-  const outbox: Job = {
-    name: "outbox",
-    run: async () => void (await deliverDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "outbox" }) })),
-  };
+  const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
+  const deliverAll = async (signal: AbortSignal) =>
+    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal }));
+  const outboxJob: Job = { name: "outbox", run: deliverAll };
+  // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
+  // mail queued by CLI commands in another process.
+  const outbox = wakeableService({ name: "outbox", clock: ctx.clock, logger: outboxLogger, pollMs: ctx.config.scheduler.tickSeconds * 1000, work: deliverAll });
+  const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake() };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => void (await drainSource(deps, source, info, signal, batch)),
@@ -105,9 +113,8 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     run: async (signal) => {
       while (!signal.aborted) {
         try {
-          const drained = await drainSource(deps, source, info, signal, batch);
-          // Acknowledgments go out right away rather than at the next scheduler tick.
-          if (drained.processed > 0) await outbox.run(signal);
+          // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
+          await drainSource(deps, source, info, signal, batch);
         } catch (error) {
           deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
         }
@@ -117,20 +124,25 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   }));
   const scheduler: Job = {
     name: "scheduler",
-    run: async () => void (await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) })),
+    run: async () => {
+      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) });
+      if (queued > 0) outbox.wake();
+    },
   };
 
   const digest: Job = {
     name: "digest",
-    run: async () =>
-      void (await digestTick({
+    run: async () => {
+      const { queued } = await digestTick({
         db: ctx.database.db,
         desk,
         clock: ctx.clock,
         logger: ctx.logger.child({ subsystem: "digest" }),
         localTime: ctx.config.digest.localTime,
         sendEmpty: ctx.config.digest.sendEmpty,
-      })),
+      });
+      if (queued > 0) outbox.wake();
+    },
   };
   // Retention is a daily matter; looking once an hour keeps it cheap and still on the day.
   let retentionRanAt = Number.NEGATIVE_INFINITY;
@@ -145,8 +157,8 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
     },
   };
   return {
-    jobs: [...(opts.once ? inboundJobs : []), scheduler, digest, retention, outbox],
-    services: opts.once ? [] : inboundServices,
+    jobs: opts.once ? [...inboundJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention],
+    services: opts.once ? [] : [...inboundServices, outbox],
     async close() {
       await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);
       await sender.close();

@@ -1,11 +1,12 @@
 /**
- * The worker loop behind `support-inbox start`. Each tick runs the registered jobs in order (inbound
- * mailboxes, scheduler, outbox…), then sleeps on the injected clock. Long-running services (an IMAP
- * IDLE session) run beside the loop for its whole life. Aborting the signal ends the loop after the
- * current job; nothing here exits the process.
+ * The worker loop behind `support-inbox start`. Each tick runs the registered jobs in order (scheduler,
+ * digest…), then sleeps on the injected clock. Long-running services (an IMAP IDLE session, the outbox
+ * sender woken by whoever queues mail) run beside the loop for its whole life. Aborting the signal ends
+ * the loop after the current job; nothing here exits the process.
  */
 import type { Clock } from "../clock/clock.js";
 import type { Logger } from "../log/logger.js";
+import type { WorkLogger } from "../log/work-logger.js";
 
 /** A unit of periodic work. It should return promptly when `signal` aborts. */
 export interface Job {
@@ -78,4 +79,79 @@ async function runService(service: Service, signal: AbortSignal, logger: Logger)
     // A service owns its own retries; one that gives up is reported, the worker keeps running the jobs.
     logger.error({ service: service.name, err: error }, "service stopped with an error");
   }
+}
+
+/**
+ * A doorbell between producers and one waiting service. `wake()` never blocks and is never lost: rung
+ * while nobody waits (the service is working), it makes the next `wait()` return at once.
+ */
+export class Wakeup {
+  private pending = false;
+  private interrupt: (() => void) | null = null;
+
+  wake(): void {
+    this.pending = true;
+    this.interrupt?.();
+  }
+
+  /** Forgets the wakes so far: called just before work that will see whatever they announced. */
+  clear(): void {
+    this.pending = false;
+  }
+
+  /**
+   * Resolves at a wake (at once if one came since `clear`), after `ms` of clock time, or on abort;
+   * true when woken. One waiter at a time.
+   */
+  async wait(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+    if (this.pending || signal.aborted) return this.pending;
+    // Ending the clock's sleep early (rather than racing it) leaves no sleeper behind on the clock.
+    const stop = new AbortController();
+    const end = () => stop.abort();
+    signal.addEventListener("abort", end, { once: true });
+    this.interrupt = end;
+    try {
+      await clock.sleep(ms, stop.signal);
+    } finally {
+      this.interrupt = null;
+      signal.removeEventListener("abort", end);
+    }
+    return this.pending;
+  }
+}
+
+export interface WakeableService extends Service {
+  /** Asks for another round of work as soon as the current one (if any) ends. */
+  wake(): void;
+}
+
+/**
+ * A service that does its work, then waits until woken or until `pollMs` passes, until aborted.
+ * The poll covers work nobody announces (rows due after a retry backoff, another process's writes).
+ * A round that throws is logged and retried after the next wait: the loop itself never dies of it.
+ */
+export function wakeableService(opts: {
+  name: string;
+  clock: Clock;
+  logger: Pick<WorkLogger, "error">;
+  pollMs: number;
+  work: (signal: AbortSignal) => Promise<void>;
+}): WakeableService {
+  const wakeup = new Wakeup();
+  return {
+    name: opts.name,
+    wake: () => wakeup.wake(),
+    async run(signal) {
+      while (!signal.aborted) {
+        wakeup.clear();
+        try {
+          await opts.work(signal);
+        } catch (error) {
+          opts.logger.error({ service: opts.name, err: error }, `${opts.name} failed; retrying after the next wait`);
+        }
+        if (signal.aborted) break;
+        await wakeup.wait(opts.clock, opts.pollMs, signal);
+      }
+    },
+  };
 }

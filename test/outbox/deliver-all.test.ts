@@ -1,0 +1,114 @@
+/**
+ * deliverAllDue: a whole backlog in one call, pass after pass, through a real SMTP server; it stops
+ * when nothing more is due (rows in retry backoff are not), when aborted, or when its budget is spent.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock/clock.js";
+import { deliverAllDue } from "../../src/outbox/deliver.js";
+import { enqueueMany, type NewOutgoing } from "../../src/outbox/queue.js";
+import { createSmtpSender, type MailSender } from "../../src/outbox/sender.js";
+import type { Db } from "../../src/store/database.js";
+import { outbox } from "../../src/store/schema/index.js";
+import { testDatabases } from "../support/db.js";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+
+const quiet = { info() {}, warn() {}, error() {} };
+const retry = { baseMs: 30_000, maxDelayMs: 30 * 60_000, maxAttempts: 60 };
+
+function acks(count: number): NewOutgoing[] {
+  return Array.from({ length: count }, (_, i) => ({
+    idempotencyKey: `ack:${i}`,
+    kind: "acknowledgment",
+    caseId: null,
+    from: "support@vendor.example",
+    to: [`dtc${i}@customer.example`],
+    subject: `Re: [Case #${i}] backlog`,
+    messageId: `ack${i}@support.vendor.example`,
+    headers: { "Auto-Submitted": "auto-replied" },
+    text: `acknowledgment ${i}`,
+  }));
+}
+
+/** Passes every send to `inner`, counting them and running `before` first. */
+function counting(inner: MailSender, before: (n: number) => void = () => {}) {
+  const wrapped = {
+    calls: 0,
+    async send(mail: Parameters<MailSender["send"]>[0]) {
+      wrapped.calls++;
+      before(wrapped.calls);
+      return inner.send(mail);
+    },
+    close: async () => {},
+  };
+  return wrapped;
+}
+
+describe.each(testDatabases())("full outbox delivery on %s", (target) => {
+  let db: Db;
+  let smtp: TestSmtpServer;
+  let sender: MailSender;
+  let clock: ManualClock;
+
+  beforeAll(async () => {
+    db = await target.open();
+    smtp = await startSmtpServer();
+    // Pooled: a fresh connection per message costs about a tenth of a second against the test server.
+    sender = createSmtpSender({ host: smtp.host, port: smtp.port, secure: false, pool: true, timeoutSeconds: 5 });
+  });
+  afterAll(async () => {
+    await sender.close();
+    await smtp.stop();
+    await target.close();
+  });
+  beforeEach(async () => {
+    await db.delete(outbox);
+    smtp.received.length = 0;
+    smtp.failWith = null;
+    clock = new ManualClock("2026-11-20T16:00:00Z");
+  });
+
+  it("sends a backlog larger than one batch in a single call", async () => {
+    await enqueueMany(db, acks(120), clock.now());
+    const summary = await deliverAllDue({ db, sender, clock, logger: quiet, retry });
+    // 50 + 50 + 20: the short third pass says nothing more is due.
+    expect(summary).toEqual({ claimed: 120, sent: 120, retried: 0, failed: 0, passes: 3 });
+    const ids = smtp.received.map((m) => m.parsed.messageId);
+    expect(new Set(ids).size).toBe(120);
+    expect(ids).toHaveLength(120);
+    expect((await db.select().from(outbox)).every((r) => r.state === "sent")).toBe(true);
+  });
+
+  it("tries each row once during an SMTP outage and leaves the rows to their backoff", async () => {
+    await enqueueMany(db, acks(60), clock.now());
+    smtp.failWith = 451;
+    const counted = counting(sender);
+    expect(await deliverAllDue({ db, sender: counted, clock, logger: quiet, retry })).toMatchObject({ claimed: 60, retried: 60, passes: 2 });
+    expect(counted.calls).toBe(60);
+    // At the same instant nothing is due: one empty pass, no send.
+    expect(await deliverAllDue({ db, sender: counted, clock, logger: quiet, retry })).toMatchObject({ claimed: 0, passes: 1 });
+    expect(counted.calls).toBe(60);
+
+    smtp.failWith = null;
+    clock.advance(retry.baseMs);
+    expect(await deliverAllDue({ db, sender: counted, clock, logger: quiet, retry })).toMatchObject({ claimed: 60, sent: 60 });
+    expect(smtp.received).toHaveLength(60);
+  });
+
+  it("stops after the pass in progress when the signal aborts", async () => {
+    await enqueueMany(db, acks(120), clock.now());
+    const controller = new AbortController();
+    const counted = counting(sender, (n) => n === 1 && controller.abort());
+    const summary = await deliverAllDue({ db, sender: counted, clock, logger: quiet, retry, signal: controller.signal });
+    expect(summary).toMatchObject({ claimed: 50, sent: 50, passes: 1 });
+    expect((await db.select().from(outbox)).filter((r) => r.state === "queued")).toHaveLength(70);
+  });
+
+  it("starts no further pass once its time budget is spent", async () => {
+    await enqueueMany(db, acks(120), clock.now());
+    // Each send takes a second of clock time: the first pass takes 50 s, the second ends past the minute.
+    const slow = counting(sender, () => clock.advance(1000));
+    const summary = await deliverAllDue({ db, sender: slow, clock, logger: quiet, retry, budgetMs: 60_000 });
+    expect(summary).toMatchObject({ claimed: 100, sent: 100, passes: 2 });
+    expect(await deliverAllDue({ db, sender, clock, logger: quiet, retry })).toMatchObject({ claimed: 20, sent: 20, passes: 1 });
+  });
+});
