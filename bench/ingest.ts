@@ -209,7 +209,7 @@ function printServiceRun(r: ServiceRun, opts: Options, latency: { backlog: numbe
           `includes queueing; a lower --live-rate shows the latency of a service that keeps up`,
       );
     }
-    console.log(`  outbox:    ${r.outboxQueued.atLive} replies queued when it began, ${r.outboxQueued.afterLive} when it ended (the outbox runs after each drain)`);
+    console.log(`  outbox:    ${r.outboxQueued.atLive} replies queued when it began, ${r.outboxQueued.afterLive} when it ended (sent meanwhile by the outbox service, woken after each committed batch)`);
   }
   console.log(`service process (pid ${stats.pid}):`);
   console.log(
