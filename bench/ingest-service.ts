@@ -141,7 +141,9 @@ export class ServiceProcess {
     delete env.SUPPORT_INBOX_CONFIG;
     delete env.NODE_OPTIONS;
     this.spawnedAt = Date.now();
-    this.proc = spawn(process.execPath, [setup.main, "start", "--config", configFile], { cwd: setup.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    // BENCH_NODE_FLAGS="--max-semi-space-size=2" tries V8 settings a deployment could pass to node.
+    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+    this.proc = spawn(process.execPath, [...nodeFlags, setup.main, "start", "--config", configFile], { cwd: setup.dir, env, stdio: ["ignore", "pipe", "pipe"] });
     this.exited = new Promise((resolve) => this.proc.once("exit", (code, signal) => ((this.exit = { code, signal }), resolve())));
     this.proc.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
     createInterface({ input: this.proc.stdout! }).on("line", (line) => this.onLine(line));
