@@ -4,20 +4,26 @@
  * holds unprocessed mail plus, after a crash between commit and move, mail already committed.
  * So the FIRST fetch of a session scans the whole folder (not just after the cursor) and hands
  * such leftovers out again; the worker finds their key already stored and only marks them.
- * Later fetches start after the cursor. After a UIDVALIDITY change, old UIDs mean nothing: the
- * batch restarts from UID 1 and the worker de-duplicates by Message-ID / content hash; with
- * moving on that only re-sees mail that was never marked. In flag mode, flagged mail is skipped
- * by a search on the processed keyword, so a UIDVALIDITY change re-sees nothing processed.
+ * When `limit` or `maxBytes` cuts that scan short of the cursor, the next fetch goes on after the
+ * last leftover handed out. Later fetches start after the cursor. After a UIDVALIDITY change, old
+ * UIDs mean nothing: the batch restarts from UID 1 and the worker de-duplicates by Message-ID /
+ * content hash; with moving on that only re-sees mail that was never marked. In flag mode, flagged
+ * mail is skipped by a search on the processed keyword, so a UIDVALIDITY change re-sees nothing
+ * processed.
  */
 import type { ImapFlow } from "imapflow";
 import type { Clock } from "../clock/clock.js";
 import type { BackoffOptions } from "./backoff.js";
+import { boundsBytes, checkMaxBytes, prefixWithinBytes } from "./byte-budget.js";
 import { anySignal, ImapConnection } from "./imap-connection.js";
-import { assertOwnKey, silentLogger } from "./types.js";
+import { assertOwnKey, silentLogger, SourceError } from "./types.js";
 import type { Cursor, FetchResult, MailSource, MessageKey, SourceLogger, SourceMessage } from "./types.js";
 
 /** Keyword set on processed mail in flag mode (with \Seen). */
 export const PROCESSED_KEYWORD = "$SupportInboxProcessed";
+
+/** Candidates whose sizes one size query asks for (about 45 bytes of answer each). */
+const SIZE_LOOKAHEAD = 1000;
 
 export interface ImapSourceOptions {
   /** Mailbox name in config; the `mailbox` part of every key. */
@@ -46,9 +52,18 @@ export class ImapSource implements MailSource {
   private readonly quarantineFolder: string;
   private readonly conn: ImapConnection;
   private readonly log: SourceLogger;
-  private sessionScanned = false;
-  /** Highest UID seen by the last fetch, so waitForNew can tell whether mail came meanwhile. */
-  private highestSeen = 0;
+  /**
+   * The session's first scan (from UID 1, see the top) while it has not yet reached the cursor:
+   * it goes on after `after`. null once it has; then fetches start after the cursor.
+   */
+  private scan: { uidValidity: string | null; after: number } | null = { uidValidity: null, after: 0 };
+  /**
+   * The last SEARCH: on which connection, and the highest UID it found. Lets a fetch skip the NOOP
+   * while a backlog is known, and waitForNew tell whether mail came meanwhile.
+   */
+  private lastSearch: { client: ImapFlow | null; uidValidity: string; highest: number } = { client: null, uidValidity: "", highest: 0 };
+  /** RFC822.SIZE of the candidates last asked about (at most SIZE_LOOKAHEAD), see withinBytes. */
+  private sizes: { uidValidity: string; byUid: Map<number, number> } = { uidValidity: "", byUid: new Map() };
   private readonly created = new WeakMap<ImapFlow, Set<string>>();
 
   constructor(private readonly opts: ImapSourceOptions) {
@@ -60,47 +75,111 @@ export class ImapSource implements MailSource {
     this.conn = new ImapConnection({ ...opts, logger: this.log });
   }
 
-  async fetchBatch(cursor: Cursor | null, limit: number, signal?: AbortSignal): Promise<FetchResult> {
-    return this.conn.run("fetch", (client) => this.fetchWith(client, cursor, limit), signal);
+  async fetchBatch(cursor: Cursor | null, limit: number, signal?: AbortSignal, maxBytes?: number): Promise<FetchResult> {
+    checkMaxBytes(maxBytes);
+    return this.conn.run("fetch", (client) => this.fetchWith(client, cursor, limit, maxBytes), signal);
   }
 
-  private async fetchWith(client: ImapFlow, cursor: Cursor | null, limit: number): Promise<FetchResult> {
+  /** NOOP? → UID SEARCH → (UID FETCH RFC822.SIZE, only with a byte bound) → UID FETCH BODY.PEEK[]. */
+  private async fetchWith(client: ImapFlow, cursor: Cursor | null, limit: number, maxBytes: number | undefined): Promise<FetchResult> {
     let lock = await client.getMailboxLock(this.folder);
     try {
+      let at = this.position(client, cursor);
       // A folder already selected shows mail delivered since only after the server syncs the
-      // session; NOOP makes Dovecot announce it before we SEARCH.
-      await client.noop();
-      if (!client.mailbox) {
-        // The server closed the folder under us (Dovecot does on a UIDVALIDITY change): select it again.
-        lock.release();
-        lock = await client.getMailboxLock(this.folder);
+      // session; NOOP makes Dovecot announce it before we SEARCH. That round trip is skipped while
+      // the last SEARCH on this connection already found mail from `from` on (a backlog): the batch
+      // has work without it, and new mail, with higher UIDs, would come after that backlog anyway.
+      // An empty answer is only ever given after a NOOP, so the worker never waits with mail waiting.
+      let uids = this.knowsMailFrom(client, at) ? await this.searchFrom(client, at.from) : [];
+      if (uids.length === 0) {
+        await client.noop();
+        if (!client.mailbox) {
+          // The server closed the folder under us (Dovecot does on a UIDVALIDITY change): select it again.
+          lock.release();
+          lock = await client.getMailboxLock(this.folder);
+        }
+        at = this.position(client, cursor);
+        uids = await this.searchFrom(client, at.from);
       }
-      const uidValidity = client.mailbox ? client.mailbox.uidValidity.toString() : "0";
-      const uidValidityChanged = cursor !== null && cursor.uidValidity !== uidValidity;
-      const last = cursor && !uidValidityChanged ? Number(cursor.lastUid) || 0 : 0;
-      const from = this.sessionScanned ? last + 1 : 1;
-      const query = this.processedFolder === null ? { unKeyword: PROCESSED_KEYWORD } : {};
-      const found = (await client.search({ uid: `${from}:*`, ...query }, { uid: true })) || [];
-      // "n:*" also matches the highest UID when it is below n, hence the filter.
-      const uids = found.filter((uid) => uid >= from).sort((a, b) => a - b);
-      this.highestSeen = uids.at(-1) ?? 0;
-      const wanted = uids.slice(0, limit);
-      const fetched = wanted.length
-        ? await client.fetchAll(wanted, { uid: true, source: true, internalDate: true }, { uid: true })
+      this.lastSearch = { client, uidValidity: at.uidValidity, highest: uids.at(-1) ?? 0 };
+      const chosen = await this.withinBytes(client, at.uidValidity, uids, limit, maxBytes);
+      const fetched = chosen.length
+        ? await client.fetchAll(chosen, { uid: true, source: true, internalDate: true }, { uid: true })
         : [];
       const messages: SourceMessage[] = fetched
         .sort((a, b) => a.uid - b.uid)
         .map((m) => ({
-          key: { mailbox: this.name, folder: this.folder, uidValidity, uid: String(m.uid) },
+          key: { mailbox: this.name, folder: this.folder, uidValidity: at.uidValidity, uid: String(m.uid) },
           raw: m.source ?? Buffer.alloc(0),
           receivedAt: m.internalDate ? new Date(m.internalDate).getTime() : null,
         }));
-      this.sessionScanned = true;
-      const lastUid = Math.max(last, ...messages.map((m) => Number(m.key.uid)));
-      return { messages, cursor: { uidValidity, lastUid: String(lastUid) }, uidValidityChanged };
+      const top = messages.length ? Number(messages.at(-1)!.key.uid) : 0;
+      // The session's scan is over once it has reached the cursor; until then it resumes after
+      // what it handed out, so leftovers cut off by `limit` or `maxBytes` are not passed over.
+      this.scan = messages.length > 0 && top < at.last ? { uidValidity: at.uidValidity, after: top } : null;
+      const lastUid = Math.max(at.last, top);
+      return { messages, cursor: { uidValidity: at.uidValidity, lastUid: String(lastUid) }, uidValidityChanged: at.uidValidityChanged };
     } finally {
       lock.release();
     }
+  }
+
+  /** Where this fetch starts: after the cursor, or within the session's first scan (see the top). */
+  private position(client: ImapFlow, cursor: Cursor | null) {
+    const uidValidity = client.mailbox ? client.mailbox.uidValidity.toString() : "0";
+    const uidValidityChanged = cursor !== null && cursor.uidValidity !== uidValidity;
+    const last = cursor && !uidValidityChanged ? Number(cursor.lastUid) || 0 : 0;
+    // min(): a caller retrying from an older cursor gets its messages again, as outside the scan.
+    const scanned = this.scan === null ? last : this.scan.uidValidity === uidValidity ? Math.min(this.scan.after, last) : 0;
+    return { uidValidity, uidValidityChanged, last, from: scanned + 1 };
+  }
+
+  private knowsMailFrom(client: ImapFlow, at: { uidValidity: string; from: number }): boolean {
+    const seen = this.lastSearch;
+    return seen.client === client && client.mailbox !== false && seen.uidValidity === at.uidValidity && seen.highest >= at.from;
+  }
+
+  /** Candidate UIDs from `from` on, ascending (flag mode: not yet flagged processed). */
+  private async searchFrom(client: ImapFlow, from: number): Promise<number[]> {
+    const query = this.processedFolder === null ? { unKeyword: PROCESSED_KEYWORD } : {};
+    const found = await client.search({ uid: `${from}:*`, ...query }, { uid: true });
+    if (!Array.isArray(found)) throw this.searchFailed();
+    // "n:*" also matches the highest UID when it is below n, hence the filter.
+    return found.filter((uid) => uid >= from).sort((a, b) => a - b);
+  }
+
+  /**
+   * imapflow answers a SEARCH without a result, instead of throwing, when the connection is closing
+   * (a BYE read before the socket closes), the folder was deselected, or the server refused it; its
+   * NOOP swallows errors too. Read as "no mail", that would end the worker's drain with mail waiting.
+   * The cases cannot be told apart reliably mid-shutdown, so the attempt fails as retryable and
+   * run() reconnects with backoff, warning each time.
+   */
+  private searchFailed(): SourceError {
+    const where = `IMAP ${this.opts.user}@${this.opts.host}:${this.opts.port} fetch`;
+    const text = `${where}: SEARCH in ${this.folder} got no result (connection closing, folder deselected, or refused by the server)`;
+    return new SourceError("E_IMAP_CONNECTION", text, true);
+  }
+
+  /**
+   * The first `limit` candidates, cut to the prefix within maxBytes by RFC822.SIZE. The sizes come
+   * in one extra round trip, only when the bound can cut, and for up to SIZE_LOOKAHEAD candidates
+   * at once: a message's size never changes under one UIDVALIDITY, so while a backlog is drained
+   * the following batches find theirs known and skip that round trip.
+   */
+  private async withinBytes(client: ImapFlow, uidValidity: string, candidates: number[], limit: number, maxBytes: number | undefined): Promise<number[]> {
+    const wanted = candidates.slice(0, limit);
+    if (!boundsBytes(maxBytes) || wanted.length <= 1) return wanted;
+    let known = this.sizes.uidValidity === uidValidity ? this.sizes.byUid : new Map<number, number>();
+    if (wanted.some((uid) => !known.has(uid))) {
+      const window = candidates.slice(0, Math.max(limit, SIZE_LOOKAHEAD));
+      const sized = await client.fetchAll(window, { uid: true, size: true }, { uid: true });
+      known = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
+      this.sizes = { uidValidity, byUid: known };
+    }
+    // A UID without a size was expunged since the SEARCH (another client): there is nothing to fetch.
+    const present = wanted.filter((uid) => known.has(uid));
+    return present.slice(0, prefixWithinBytes(present.map((uid) => known.get(uid)!), maxBytes));
   }
 
   /**
@@ -194,7 +273,7 @@ export class ImapSource implements MailSource {
     client.once("close", wake);
     try {
       const status = await client.status(this.folder, { uidNext: true });
-      if (status && (status.uidNext ?? 0) - 1 > this.highestSeen) return; // arrived before we listened
+      if (status && (status.uidNext ?? 0) - 1 > this.lastSearch.highest) return; // arrived before we listened
       if (!client.mailbox || client.mailbox.path !== this.folder) await client.mailboxOpen(this.folder);
       client.idle().catch(wake); // runs until the next command; errors just end the wait
       await this.opts.clock.sleep(timeoutMs, anySignal(signal, woken.signal));

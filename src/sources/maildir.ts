@@ -13,6 +13,7 @@ import {
   readOrCreateUidValidity,
   withFlag,
 } from "./maildir-files.js";
+import { checkMaxBytes } from "./byte-budget.js";
 import { assertOwnKey, silentLogger, SourceError } from "./types.js";
 import type { Cursor, FetchResult, MailSource, MessageKey, SourceLogger, SourceMessage } from "./types.js";
 
@@ -34,6 +35,8 @@ interface Entry {
   file: string;
   base: string;
   mtimeMs: number;
+  /** Bytes on disk; files in new/ are delivered whole (tmp/ then rename) and never rewritten. */
+  size: number;
 }
 
 export class MaildirSource implements MailSource {
@@ -58,9 +61,12 @@ export class MaildirSource implements MailSource {
    * Files in new/ ordered by (mtime, name). "After the cursor" means after the cursor's file while
    * it is still in new/ (handed out, not yet marked); once it has left new/, all of new/ is
    * unprocessed and is returned. A file delivered late with an older mtime is thus delayed,
-   * never skipped.
+   * never skipped. `maxBytes` cuts the batch by the listed file sizes before a file is read, so
+   * the bound holds for what is read into memory; a file taken by another reader meanwhile is
+   * passed over and counts nothing.
    */
-  async fetchBatch(cursor: Cursor | null, limit: number): Promise<FetchResult> {
+  async fetchBatch(cursor: Cursor | null, limit: number, _signal?: AbortSignal, maxBytes?: number): Promise<FetchResult> {
+    checkMaxBytes(maxBytes);
     await ensureMaildir(this.path);
     const uidValidity = await readOrCreateUidValidity(this.path, this.clock.now());
     const uidValidityChanged = cursor !== null && cursor.uidValidity !== uidValidity;
@@ -68,12 +74,16 @@ export class MaildirSource implements MailSource {
     this.known = new Set(entries.map((e) => e.file));
     const after = cursor && !uidValidityChanged ? entries.findIndex((e) => e.base === cursor.lastUid) + 1 : 0;
     const messages: SourceMessage[] = [];
+    let bytes = 0;
     for (const entry of entries.slice(after)) {
       if (messages.length >= limit) break;
+      // The same rule as prefixWithinBytes, applied while reading so a vanished file does not count.
+      if (maxBytes !== undefined && messages.length > 0 && bytes + entry.size > maxBytes) break;
       const raw = await readIfPresent(join(this.path, "new", entry.file));
       if (raw === null) continue; // taken by another reader between listing and reading
       const key = { mailbox: this.name, folder: MAILDIR_FOLDER, uidValidity, uid: entry.base };
       messages.push({ key, raw, receivedAt: entry.mtimeMs });
+      bytes += entry.size;
     }
     const last = messages.at(-1);
     const next = last
@@ -146,7 +156,7 @@ export class MaildirSource implements MailSource {
         continue;
       }
       const stat = await fs.stat(join(dir, dirent.name)).catch(() => null);
-      if (stat) entries.push({ file: dirent.name, base, mtimeMs: stat.mtimeMs });
+      if (stat) entries.push({ file: dirent.name, base, mtimeMs: stat.mtimeMs, size: stat.size });
     }
     return entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   }

@@ -37,8 +37,18 @@ export interface FetchResult {
 
 export interface MailSource {
   readonly name: string;
-  /** Returns up to `limit` unprocessed messages in order, starting after the cursor; resumable. */
-  fetchBatch(cursor: Cursor | null, limit: number, signal?: AbortSignal): Promise<FetchResult>;
+  /**
+   * Returns unprocessed messages in order (UID order; Maildir: file order), starting after the
+   * cursor; resumable. The batch is the longest prefix of the next `limit` such messages whose raw
+   * sizes sum to at most `maxBytes` (IMAP: RFC822.SIZE as the server reports it; Maildir: the
+   * file size), but at least one message whenever one is waiting: a message larger than
+   * `maxBytes` comes alone. `maxBytes` undefined (or Infinity) = no byte bound, and the IMAP
+   * source then skips the size round trip. It bounds what one batch holds in memory, so a caller
+   * keeping k batches in flight holds about k × maxBytes plus at most one oversized message each.
+   * Messages the bound leaves out are not skipped: the next fetch from `FetchResult.cursor`
+   * starts with them. A negative or NaN `maxBytes` throws E_SOURCE_BAD_MAX_BYTES.
+   */
+  fetchBatch(cursor: Cursor | null, limit: number, signal?: AbortSignal, maxBytes?: number): Promise<FetchResult>;
   /** Marks a committed message processed (IMAP: move or flag; Maildir: new/ → cur/). Idempotent. */
   markProcessed(key: MessageKey): Promise<void>;
   /** Moves a message that cannot be processed out of the way, never deleting it. Idempotent. */

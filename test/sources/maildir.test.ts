@@ -5,9 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock, SystemClock } from "../../src/clock/clock.js";
 import { deliverToMaildir, MaildirSource } from "../../src/sources/maildir.js";
 import { UIDVALIDITY_FILE } from "../../src/sources/maildir-files.js";
+import type { Cursor } from "../../src/sources/types.js";
 
-const mail = (n: number) =>
-  Buffer.from(`From: a${n}@example.com\r\nSubject: message ${n}\r\nMessage-ID: <m${n}@example.com>\r\n\r\nBody ${n} \u00e9\r\n`);
+const mail = (n: number, pad = 0) =>
+  Buffer.from(`From: a${n}@example.com\r\nSubject: message ${n}\r\nMessage-ID: <m${n}@example.com>\r\n\r\nBody ${n} \u00e9${"x".repeat(pad)}\r\n`);
+const numbers = (msgs: Array<{ raw: Buffer }>) => msgs.map((m) => Number(/Subject: message (\d+)/.exec(m.raw.toString())![1]));
 
 let dir: string;
 let source: MaildirSource;
@@ -39,6 +41,60 @@ describe("MaildirSource", () => {
     expect(first.messages).toHaveLength(2);
     const rest = await source.fetchBatch(first.cursor, 2);
     expect(rest.messages.map((m) => m.raw.toString())).toEqual([mail(3).toString()]);
+  });
+
+  // Bodies of 1: b, 2: b+2000, 3: b, 4: b+2000, 5: b+9000, 6: b, 7: b bytes, with b (headers) ≈ 90 < 666.
+  const deliverPadded = async () => {
+    for (const [i, pad] of [0, 2000, 0, 2000, 9000, 0, 0].entries()) await deliverToMaildir(dir, mail(i + 1, pad));
+  };
+  /** Fetches from `cursor` until a batch comes back empty: the message numbers of each batch. */
+  const drain = async (cursor: Cursor | null, limit: number, maxBytes?: number) => {
+    const batches: number[][] = [];
+    for (;;) {
+      const batch = await source.fetchBatch(cursor, limit, undefined, maxBytes);
+      if (batch.messages.length === 0) return batches;
+      const sum = batch.messages.reduce((a, m) => a + m.raw.length, 0);
+      if (batch.messages.length > 1) expect(sum).toBeLessThanOrEqual(maxBytes ?? Infinity);
+      expect(batch.cursor.lastUid).toBe(batch.messages.at(-1)!.key.uid);
+      batches.push(numbers(batch.messages));
+      cursor = batch.cursor;
+    }
+  };
+
+  it("with maxBytes, each batch is the longest prefix within the bound and the cursor goes on from it", async () => {
+    await deliverPadded();
+    // 1+2+3 fit, 4 would not; 4 then 5 would not; 5 alone although over the bound; 6+7 fit.
+    expect(await drain(null, 10, 4000)).toEqual([[1, 2, 3], [4], [5], [6, 7]]);
+  });
+
+  it("limit and maxBytes together: whichever cuts first", async () => {
+    await deliverPadded();
+    expect(await drain(null, 2, 4000)).toEqual([[1, 2], [3, 4], [5], [6, 7]]);
+  });
+
+  it("a message larger than maxBytes comes alone, also when it is the first one", async () => {
+    await deliverToMaildir(dir, mail(1, 30_000));
+    await deliverToMaildir(dir, mail(2));
+    await deliverToMaildir(dir, mail(3));
+    expect(await drain(null, 10, 1000)).toEqual([[1], [2, 3]]);
+  });
+
+  it("with maxBytes and each batch marked before the next fetch, nothing is skipped or repeated", async () => {
+    await deliverPadded();
+    const seen: number[][] = [];
+    let cursor: Cursor | null = null;
+    for (;;) {
+      const batch = await source.fetchBatch(cursor, 10, undefined, 4000);
+      if (batch.messages.length === 0) break;
+      seen.push(numbers(batch.messages));
+      for (const m of batch.messages) await source.markProcessed(m.key);
+      cursor = batch.cursor;
+    }
+    expect(seen).toEqual([[1, 2, 3], [4], [5], [6, 7]]);
+  });
+
+  it("rejects a negative maxBytes with a typed error", async () => {
+    await expect(source.fetchBatch(null, 10, undefined, -1)).rejects.toMatchObject({ code: "E_SOURCE_BAD_MAX_BYTES", retryable: false });
   });
 
   it("markProcessed moves the file from new/ to cur/ with the seen flag, and is idempotent", async () => {
