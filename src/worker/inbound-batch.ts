@@ -231,12 +231,21 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
   );
   // The remaining writes depend on nothing but the rows above: one round trip for all of them.
   await Promise.all([
-    insertAttachments(tx, attachmentRows),
+    insertOneByOne(tx, attachmentRows),
     outgoing.length ? enqueueMany(tx, outgoing, now) : null,
     bulkInsert(tx, inboundRejections, rejections),
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
   ]);
   return results.map((r) => r ?? { deferred: true });
+}
+
+/**
+ * One statement per attachment, each sent after the previous one completed: the driver builds a whole
+ * statement in memory (the bytes as base64 text, then its wire buffer), so this bounds the worker's
+ * memory by the largest attachment instead of by the batch's sum.
+ */
+async function insertOneByOne(tx: Db, rows: Parameters<typeof insertAttachments>[1]): Promise<void> {
+  for (const row of rows) await insertAttachments(tx, [row]);
 }
 
 interface OpenedCases {

@@ -29,6 +29,7 @@ import type { Desk } from "./desk.js";
 import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
 import { applyBatch, type BatchItem, type BatchResult } from "./inbound-batch.js";
 import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
+import type { MemoryBudget } from "./memory.js";
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
 
@@ -45,6 +46,8 @@ export interface InboundDeps {
   parser?: MessageParser;
   /** Called after each batch that committed something, so queued replies can go out during a long drain. */
   onCommitted?: () => void;
+  /** Told the bytes of every batch handled, so the worker can give their memory back (memory.ts). */
+  memory?: MemoryBudget;
   /**
    * Source keys that failed in this process, so a success clears their failure count without a query for
    * every message. (Keys of a folder are never reused within one UIDVALIDITY.)
@@ -155,6 +158,7 @@ export async function drainSource(
     next = prepare(batch.cursor);
     const done = await processBatch(deps, source, mailbox, batch.messages, parsed, summary, signal);
     if (done.size > 0) deps.onCommitted?.();
+    deps.memory?.spend(batch.messages.reduce((sum, m) => sum + m.raw.length, 0));
     if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
     if (done.size < batch.messages.length) return settle(next, summary);
   }
