@@ -13,6 +13,7 @@ import { createStaff } from "../../src/store/repos/staff.js";
 import type { Desk } from "../../src/worker/desk.js";
 import type { InboundDeps } from "../../src/worker/inbound.js";
 import type { Clock } from "../../src/clock/clock.js";
+import { attachments, caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff } from "../../src/store/schema/index.js";
 
 export const SUPPORT = "support@vendor.example";
 
@@ -56,4 +57,10 @@ export async function seedAcme(db: Db, opts: { policyId?: string; entitlements?:
   const alice = await createStaff(db, { email: "alice@vendor.example", name: "Alice Engineer", role: "engineer", timeZone: "America/Los_Angeles" });
   const mike = await createStaff(db, { email: "mike@vendor.example", name: "Mike Manager", role: "manager", timeZone: "America/New_York" });
   return { org, jane, omar, marco, alice, mike };
+}
+
+/** Empties everything the inbound pipeline writes and the directory, then seeds Acme again. */
+export async function resetAndSeedAcme(db: Db) {
+  for (const t of [outbox, attachments, caseEvents, messages, cases, inboundRejections, processingAttempts, contacts, organizations, staff]) await db.delete(t);
+  return seedAcme(db);
 }

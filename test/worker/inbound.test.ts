@@ -11,7 +11,7 @@ import { listOutbox } from "../../src/store/repos/outbox.js";
 import { caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff, attachments } from "../../src/store/schema/index.js";
 import { drainSource, processRawMessage } from "../../src/worker/inbound.js";
 import { testDatabases } from "../support/db.js";
-import { inboundDeps, seedAcme, SUPPORT } from "../support/desk.js";
+import { inboundDeps, resetAndSeedAcme, SUPPORT } from "../support/desk.js";
 
 const fixture = (name: string) => readFile(join(import.meta.dirname, "..", "fixtures", "mail", name));
 const mailbox = { name: "support", address: SUPPORT, defaultPolicy: "vantiq", folder: "INBOX", usesCursor: false };
@@ -27,8 +27,7 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
   });
   afterAll(() => target.close());
   beforeEach(async () => {
-    for (const t of [outbox, attachments, caseEvents, messages, cases, inboundRejections, processingAttempts, contacts, organizations, staff]) await db.delete(t);
-    await seedAcme(db);
+    await resetAndSeedAcme(db);
     dir = await mkdtemp(join(tmpdir(), "maildir-"));
     clock = new ManualClock("2026-11-10T17:14:30Z"); // Tue 09:14:30 Pacific
     source = new MaildirSource({ name: "support", path: dir, clock });
