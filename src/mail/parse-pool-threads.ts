@@ -98,6 +98,8 @@ function spawn(entry: WorkerEntry): Worker {
 }
 
 export class ParsePool implements MessageParser {
+  /** Two per thread: each thread has the next message queued while it parses one. */
+  readonly inFlight: number;
   private readonly slots: Array<Thread | null>;
   private readonly entry: WorkerEntry;
   private nextId = 1;
@@ -107,6 +109,7 @@ export class ParsePool implements MessageParser {
     if (!Number.isInteger(threads) || threads < 1) {
       throw new ParsePoolError("E_PARSE_POOL_SETUP", `parser pool threads must be a whole number >= 1, got ${threads}`, { threads });
     }
+    this.inFlight = 2 * threads;
     this.slots = Array.from({ length: threads }, () => null);
     this.entry = entry;
   }

@@ -14,12 +14,15 @@ export interface MessageParser {
   /** Same contract as parseMessage: resolves a NormalizedMessage or rejects with MailParseError (same code, message, details). */
   parse(raw: Buffer, limits: ParseLimits): Promise<NormalizedMessage>;
   close(): Promise<void>;
+  /** Parses worth having in flight at once: more only adds decoded messages held in memory. */
+  readonly inFlight: number;
 }
 
 /** Calls parseMessage on the calling thread (PGlite/embedded, tests, `ingest`). Shared, so close() does nothing. */
 export const inlineParser: MessageParser = {
   parse: (raw, limits) => parseMessage(raw, limits),
   close: async () => {},
+  inFlight: 1,
 };
 
 /** `threads` worker threads (>= 1); messages are handed to the least busy thread. */

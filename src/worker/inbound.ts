@@ -166,7 +166,7 @@ export async function drainSource(
 
 type ParseResult = NormalizedMessage | { error: unknown };
 
-/** Parses a batch a few messages at a time (a thread pool stays busy; inline parsing holds few decoded messages at once). */
+/** Parses a batch as many at a time as the parser can use (a pool's threads stay busy, inline parsing holds one decoded message). */
 async function parseAll(parser: MessageParser, raws: SourceMessage[], limits: ParseLimits): Promise<ParseResult[]> {
   const results: ParseResult[] = new Array(raws.length);
   let next = 0;
@@ -175,13 +175,14 @@ async function parseAll(parser: MessageParser, raws: SourceMessage[], limits: Pa
       results[i] = await parser.parse(raws[i]!.raw, limits).then((msg) => msg, (error: unknown) => ({ error }));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARSES_IN_FLIGHT, raws.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, parser.inFlight), raws.length) }, lane));
   return results;
 }
 
-const PARSES_IN_FLIGHT = 8;
-
-/** A prefetched batch that will not be used: its messages stay in the source for the next drain. */
+/**
+ * A prefetched batch that will not be used: its messages stay in the source for the next drain, and a
+ * failure to fetch it surfaces there again, at that drain's first fetch.
+ */
 async function settle(pending: Promise<unknown>, summary: DrainSummary): Promise<DrainSummary> {
   await pending.catch(() => undefined);
   return summary;
