@@ -85,8 +85,10 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
     const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
     let result: DeliveryResult;
     try {
-      // A slow server can outlast the lease taken for the whole batch: renew it, or leave the row.
-      if (!(await renewClaim(db, row, clock.now(), leaseMs))) {
+      // A slow server can outlast the lease taken for the whole batch: renew it, or leave the row. A claim
+      // with more than half its lease left is ours for sure; renewing it would be a statement per mail for nothing.
+      const fresh = row.lockedUntil !== null && row.lockedUntil.getTime() - clock.now() > leaseMs / 2;
+      if (!fresh && !(await renewClaim(db, row, clock.now(), leaseMs))) {
         logger.warn(log, "claim on the row expired before sending; leaving it to whoever holds it now");
         continue;
       }
