@@ -16,7 +16,7 @@ import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { deskFromConfig, type Desk } from "./desk.js";
 import { drainSource, type InboundDeps } from "./inbound.js";
-import { DEFAULT_GC_EVERY_BYTES, memoryBudget } from "./memory.js";
+import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "./memory.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "./scheduler.js";
 
@@ -104,7 +104,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.
   const outbox = wakeableService({ name: "outbox", clock: ctx.clock, logger: outboxLogger, pollMs: ctx.config.scheduler.tickSeconds * 1000, work: deliverAll });
-  const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_GC_EVERY_BYTES) };
+  const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET) };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => void (await drainSource(deps, source, info, signal, batch)),
