@@ -11,7 +11,7 @@
 import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { AppError } from "../errors.js";
-import type { Db } from "./database.js";
+import { executeRows, type Db } from "./database.js";
 
 /** Inserts `rows` (keys as in the drizzle table); returns the `returning` columns of each inserted row, in insertion order. */
 export async function bulkInsert<T extends PgTable, R extends Record<string, unknown> = Record<string, never>>(
@@ -46,6 +46,5 @@ export async function bulkInsert<T extends PgTable, R extends Record<string, unk
   const query = sql`insert into ${table} (${list})
     select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(records)}::json) with ordinality as r
     order by r.ordinality${conflict}${returning}`;
-  const result = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as R[];
+  return executeRows<R>(db, query);
 }

@@ -12,7 +12,7 @@
  * Exactly-once is the single path's: the message rows go in first with ON CONFLICT DO NOTHING, and a
  * message whose row was not inserted (a concurrent copy) is a duplicate with no other effect.
  */
-import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { InboundConfig, InboundContext, InboundDecision, NewCasePlan } from "../cases/inbound.js";
 import { decideInbound } from "../cases/decide.js";
 import { AppError } from "../errors.js";
@@ -20,7 +20,7 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { threadLookupKeys } from "../mail/threading.js";
 import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
 import { bulkInsert } from "../store/bulk.js";
-import type { Db } from "../store/database.js";
+import { executeRows, type Db } from "../store/database.js";
 import type { NewRejection } from "../store/repos/mailboxes.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import {
@@ -35,8 +35,8 @@ import {
 } from "../store/schema/index.js";
 import type { Desk } from "./desk.js";
 import { messageIdentity, messageRow, refusalMessage, rejectionRow, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
-import { organizationInfo, type MailboxInfo } from "./inbound-context.js";
-import { acknowledgmentMessage, planCaseOpening, policyFor, type CaseOpening } from "./open-case.js";
+import { autoRepliesTo, organizationInfo, type MailboxInfo } from "./inbound-context.js";
+import { acknowledgmentMessage, planCaseOpening, policyFor } from "./open-case.js";
 
 export interface BatchItem {
   msg: NormalizedMessage;
@@ -97,21 +97,6 @@ async function loadLookups(tx: Db, items: BatchItem[], config: InboundConfig, no
     threaded: new Set([...threadedMessages, ...threadedMail].map((r) => r.messageId!)),
     autoReplies: new Map(replyRows.map((r) => [r.address, r.n])),
   };
-}
-
-/** Automatic replies (acknowledgments, refusals) queued to each address in the hour before `now`. */
-function autoRepliesTo(tx: Db, addresses: string[], now: number) {
-  return tx
-    .select({ address: sql<string>`t.address`, n: sql<number>`count(*)::int` })
-    .from(sql`${outbox}, unnest(${outbox.to}) as t(address)`)
-    .where(
-      and(
-        inArray(outbox.kind, ["acknowledgment", "refusal"]),
-        gte(outbox.createdAt, new Date(now - 3_600_000)),
-        sql`t.address = any(${sql.param(addresses)}::text[])`,
-      ),
-    )
-    .groupBy(sql`t.address`);
 }
 
 function contextFor(msg: NormalizedMessage, mailbox: MailboxInfo, desk: Desk, config: InboundConfig, lookups: BatchLookups, queued: Map<string, number>): InboundContext {
@@ -264,11 +249,11 @@ async function openCases(tx: Db, desk: Desk, lookups: BatchLookups, kept: Array<
       throw new AppError("E_DIRECTORY", `organization "${p.decision.organization.name}" or contact ${p.decision.requester.email} vanished`);
     }
     const policy = policyFor(desk, p.decision);
-    return { p, policy, ...found, opening: planCaseOpening(policy, p.decision, p.item.msg, found.org, found.contact, now) as CaseOpening };
+    return { p, policy, ...found, opening: planCaseOpening(policy, p.decision, p.item.msg, found.org, found.contact, now) };
   });
   const ccOrgs = [...new Set(sources.filter((s) => s.p.decision.acknowledge && s.policy.ackCcDtcs).map((s) => s.org.id))];
   const [numberRows, dtcRows] = await Promise.all([
-    tx.execute<{ n: number }>(sql`select nextval(pg_get_serial_sequence('cases', 'number'))::int as n from generate_series(1, ${opening.length})`),
+    executeRows<{ n: number }>(tx, sql`select nextval(pg_get_serial_sequence('cases', 'number'))::int as n from generate_series(1, ${opening.length})`),
     ccOrgs.length
       ? tx
           .select({ organizationId: contacts.organizationId, id: contacts.id, email: contacts.email })
@@ -277,7 +262,7 @@ async function openCases(tx: Db, desk: Desk, lookups: BatchLookups, kept: Array<
           .orderBy(asc(contacts.email))
       : Promise.resolve([]),
   ]);
-  const numbers = rowsOf<{ n: number }>(numberRows).map((r) => Number(r.n));
+  const numbers = numberRows.map((r) => Number(r.n));
   const created = await bulkInsert<typeof cases, { id: number; number: number; subject: string }>(
     tx,
     cases,
@@ -308,9 +293,4 @@ async function openCases(tx: Db, desk: Desk, lookups: BatchLookups, kept: Array<
       where ${messages.id} = l.id`),
   ]);
   return result;
-}
-
-/** db.execute's rows: an array with postgres.js, `{ rows }` with PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

@@ -25,18 +25,23 @@ export function organizationInfo(o: OrgRow): OrganizationInfo {
   return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone };
 }
 
-/** Automatic replies (acknowledgments, refusals) queued to this address in the hour before `now`. */
-export async function autoRepliesSince(db: Db, address: string, now: number): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
+/** Automatic replies (acknowledgments, refusals) queued to each address in the hour before `now`. */
+export function autoRepliesTo(db: Db, addresses: string[], now: number): Promise<Array<{ address: string; n: number }>> {
+  return db
+    .select({ address: sql<string>`t.address`, n: sql<number>`count(*)::int` })
+    .from(sql`${outbox}, unnest(${outbox.to}) as t(address)`)
     .where(
       and(
         inArray(outbox.kind, ["acknowledgment", "refusal"]),
-        sql`${address} = any(${outbox.to})`,
         gte(outbox.createdAt, new Date(now - 3_600_000)),
+        sql`t.address = any(${sql.param(addresses)}::text[])`,
       ),
-    );
+    )
+    .groupBy(sql`t.address`);
+}
+
+async function autoRepliesSince(db: Db, address: string, now: number): Promise<number> {
+  const [row] = await autoRepliesTo(db, [address], now);
   return row?.n ?? 0;
 }
 

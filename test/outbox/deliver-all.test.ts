@@ -5,29 +5,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock/clock.js";
 import { deliverAllDue } from "../../src/outbox/deliver.js";
-import { enqueueMany, type NewOutgoing } from "../../src/outbox/queue.js";
+import { enqueueMany } from "../../src/outbox/queue.js";
 import { createSmtpSender, type MailSender } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
 import { testDatabases } from "../support/db.js";
+import { queuedAck } from "../support/outbox.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 const retry = { baseMs: 30_000, maxDelayMs: 30 * 60_000, maxAttempts: 60 };
 
-function acks(count: number): NewOutgoing[] {
-  return Array.from({ length: count }, (_, i) => ({
-    idempotencyKey: `ack:${i}`,
-    kind: "acknowledgment",
-    caseId: null,
-    from: "support@vendor.example",
-    to: [`dtc${i}@customer.example`],
-    subject: `Re: [Case #${i}] backlog`,
-    messageId: `ack${i}@support.vendor.example`,
-    headers: { "Auto-Submitted": "auto-replied" },
-    text: `acknowledgment ${i}`,
-  }));
-}
+const acks = (count: number) => Array.from({ length: count }, (_, i) => queuedAck(i, "backlog"));
 
 /** Passes every send to `inner`, counting them and running `before` first. */
 function counting(inner: MailSender, before: (n: number) => void = () => {}) {

@@ -5,12 +5,13 @@
  */
 import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverAllDue } from "../../src/outbox/deliver.js";
-import { enqueue, type NewOutgoing } from "../../src/outbox/queue.js";
+import { enqueue } from "../../src/outbox/queue.js";
 import { createSmtpSender, type MailSender, type OutgoingMail } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
 import { wakeableService, type WakeableService } from "../../src/worker/run.js";
 import { testDatabases } from "../support/db.js";
+import { queuedAck } from "../support/outbox.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { WatchedClock } from "./watched-clock.js";
 
@@ -19,19 +20,6 @@ const POLL = 30_000;
 const retry = { baseMs: 30_000, maxDelayMs: 30 * 60_000, maxAttempts: 60 };
 const arrived = { timeout: 20_000, interval: 20 };
 
-function ack(n: number): NewOutgoing {
-  return {
-    idempotencyKey: `ack:${n}`,
-    kind: "acknowledgment",
-    caseId: null,
-    from: "support@vendor.example",
-    to: [`dtc${n}@customer.example`],
-    subject: `Re: [Case #${n}] request`,
-    messageId: `ack${n}@support.vendor.example`,
-    headers: { "Auto-Submitted": "auto-replied" },
-    text: `acknowledgment ${n}`,
-  };
-}
 
 describe.each(testDatabases())("outbox service on %s", (target) => {
   let db: Db;
@@ -101,7 +89,7 @@ describe.each(testDatabases())("outbox service on %s", (target) => {
   it("sends a row queued while it waits as soon as it is woken", async () => {
     const service = await start();
     expect(rounds).toBe(1);
-    await enqueue(db, ack(1), clock.now());
+    await enqueue(db, queuedAck(1), clock.now());
     service.wake();
     await vi.waitFor(() => expect(smtp.received.map((m) => m.parsed.messageId)).toEqual(["<ack1@support.vendor.example>"]), arrived);
   });
@@ -111,11 +99,11 @@ describe.each(testDatabases())("outbox service on %s", (target) => {
     beforeSend = async (mail) => {
       // Mail queued and announced mid-delivery, after this round's claim: only the wake can send it.
       if (mail.messageId !== "ack1@support.vendor.example") return;
-      await enqueue(db, ack(2), clock.now());
+      await enqueue(db, queuedAck(2), clock.now());
       service!.wake();
     };
     service = await start(); // nothing due yet
-    await enqueue(db, ack(1), clock.now());
+    await enqueue(db, queuedAck(1), clock.now());
     service.wake();
     await vi.waitFor(() => expect(smtp.received).toHaveLength(2), arrived);
     expect(smtp.received.map((m) => m.parsed.messageId)).toEqual(["<ack1@support.vendor.example>", "<ack2@support.vendor.example>"]);
@@ -123,7 +111,7 @@ describe.each(testDatabases())("outbox service on %s", (target) => {
 
   it("backs off from a server answering 4xx without spinning, then sends once it recovers", async () => {
     smtp.failWith = 451;
-    await enqueue(db, ack(1), clock.now());
+    await enqueue(db, queuedAck(1), clock.now());
     await start();
     // Ten simulated minutes, one poll every 30 s. With no jitter the retries come 15 s, 30 s, 1, 2, 4 min
     // after each attempt: attempts at 0, 30 s, 1, 2, 4 and 8 min.

@@ -4,7 +4,7 @@
  * how a re-delivered or double-addressed message is recognised.
  */
 import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Db } from "../database.js";
+import { executeRows, type Db } from "../database.js";
 import { attachments, messages, outbox } from "../schema/index.js";
 
 export type Message = typeof messages.$inferSelect;
@@ -81,10 +81,11 @@ export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<
         r.content ? sql`decode(${Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength).toString("base64")}::text, 'base64')` : sql`null`
       })`,
   );
-  const result = await db.execute(sql`
-    insert into ${attachments} (message_id, filename, content_type, size, sha256, content)
-    values ${sql.join(values, sql`, `)} returning id`);
-  const ids = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number }>;
+  const ids = await executeRows<{ id: number }>(
+    db,
+    sql`insert into ${attachments} (message_id, filename, content_type, size, sha256, content)
+        values ${sql.join(values, sql`, `)} returning id`,
+  );
   return ids.map((r) => Number(r.id));
 }
 
