@@ -30,8 +30,10 @@ export async function parseMessage(raw: Buffer | Uint8Array, limits: ParseLimits
   let parsed: ParsedMail;
   try {
     // We derive text from HTML ourselves (html-text.ts) and never use the HTML renderings
-    // of text, so those conversions are skipped (they cost CPU on every message).
-    parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+    // of text, so those conversions are skipped (they cost CPU on every message). The attachment
+    // checksum mailparser computes anyway (MD5 by default) is the SHA-256 we store, hashed while the
+    // bytes stream by rather than in a second pass.
+    parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: "sha256" });
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be parsed as MIME: ${why}`, { rawSize: bytes.length }, cause);
@@ -163,7 +165,7 @@ function toAttachment(a: Attachment): MailAttachment {
     filename: a.filename ?? defaultFilename(a.contentType),
     contentType: a.contentType,
     size: a.content.byteLength,
-    sha256: sha256(content),
+    sha256: a.checksum,
     content,
     inline: a.contentDisposition === "inline" || a.related === true,
   };

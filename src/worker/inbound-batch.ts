@@ -214,23 +214,15 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
   const attachmentRows = kept.flatMap((p) =>
     p.item.msg.attachments.map((a) => ({ messageId: p.rowId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, content: a.content })),
   );
-  // The remaining writes depend on nothing but the rows above: one round trip for all of them.
+  // The remaining writes depend on nothing but the rows above: one round trip for all of them, then
+  // the attachments (a COPY cannot share the connection with queries in flight).
   await Promise.all([
-    insertOneByOne(tx, attachmentRows),
     outgoing.length ? enqueueMany(tx, outgoing, now) : null,
     bulkInsert(tx, inboundRejections, rejections),
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
   ]);
+  await insertAttachments(tx, attachmentRows);
   return results.map((r) => r ?? { deferred: true });
-}
-
-/**
- * One statement per attachment, each sent after the previous one completed: the driver builds a whole
- * statement in memory (the bytes as base64 text, then its wire buffer), so this bounds the worker's
- * memory by the largest attachment instead of by the batch's sum.
- */
-async function insertOneByOne(tx: Db, rows: Parameters<typeof insertAttachments>[1]): Promise<void> {
-  for (const row of rows) await insertAttachments(tx, [row]);
 }
 
 interface OpenedCases {

@@ -3,8 +3,9 @@
  * source key (mailbox, UIDVALIDITY, UID) is already stored is reported as not inserted, which is
  * how a re-delivered or double-addressed message is recognised.
  */
-import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { executeRows, type Db } from "../database.js";
+import { and, asc, desc, eq, getTableName, inArray, isNotNull, sql } from "drizzle-orm";
+import { copyRows, type CopyColumn } from "../copy.js";
+import type { Db } from "../database.js";
 import { attachments, messages, outbox } from "../schema/index.js";
 
 export type Message = typeof messages.$inferSelect;
@@ -68,25 +69,31 @@ export async function listMessagesForCase(db: Db, caseId: number): Promise<Messa
   return db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.receivedAt), asc(messages.id));
 }
 
+const ATTACHMENT_COLUMNS: CopyColumn[] = [
+  { name: "message_id", type: "int4" },
+  { name: "filename", type: "text" },
+  { name: "content_type", type: "text" },
+  { name: "size", type: "int4" },
+  { name: "sha256", type: "text" },
+  { name: "content", type: "bytea" },
+];
+
 /**
- * Attachment bytes travel as base64 text decoded by Postgres: the driver would send bytea as hex, twice
- * the bytes on the wire and about three times the CPU in the worker (measured: 7 vs 2.5 ms per MB).
- * Returns the new rows' ids, in the order given.
+ * On Postgres the rows go in with one binary COPY (copy.ts: the bytes are never turned into text).
+ * PGlite cannot stream COPY: there each attachment is one INSERT with its bytes as base64 text decoded
+ * by the database (the driver would send bytea as hex, twice the bytes), one statement at a time so a
+ * batch holds the text of one attachment, not of all.
  */
-export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<number[]> {
-  if (rows.length === 0) return [];
-  const values = rows.map(
-    (r) =>
-      sql`(${r.messageId}::int, ${r.filename}::text, ${r.contentType}::text, ${r.size}::int, ${r.sha256}::text, ${
-        r.content ? sql`decode(${Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength).toString("base64")}::text, 'base64')` : sql`null`
-      })`,
-  );
-  const ids = await executeRows<{ id: number }>(
-    db,
-    sql`insert into ${attachments} (message_id, filename, content_type, size, sha256, content)
-        values ${sql.join(values, sql`, `)} returning id`,
-  );
-  return ids.map((r) => Number(r.id));
+export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<void> {
+  const values = rows.map((r) => [r.messageId, r.filename, r.contentType, r.size, r.sha256, r.content ?? null]);
+  if (await copyRows(db, getTableName(attachments), ATTACHMENT_COLUMNS, values)) return;
+  for (const r of rows) {
+    const content = r.content ? sql`decode(${Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength).toString("base64")}::text, 'base64')` : sql`null`;
+    await db.execute(
+      sql`insert into ${attachments} (message_id, filename, content_type, size, sha256, content)
+          values (${r.messageId}::int, ${r.filename}::text, ${r.contentType}::text, ${r.size}::int, ${r.sha256}::text, ${content})`,
+    );
+  }
 }
 
 export async function listAttachments(db: Db, messageId: number): Promise<Attachment[]> {
