@@ -65,6 +65,37 @@ export function writeServiceConfig(s: ServiceSetup): string {
   return file;
 }
 
+/** What the Docker image sets for the service (see Dockerfile). */
+const IMAGE_ENV = { NODE_ENV: "production", MALLOC_MMAP_THRESHOLD_: "131072", NODE_OPTIONS: "--max-semi-space-size=4" };
+
+/** CPU seconds (user + system, all threads) a process has used, or null once it is gone. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds used so far by every process whose command is `name` (e.g. all Postgres backends). */
+export function cpuSecondsOfCommand(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) total += cpuSecondsOf(Number(entry)) ?? 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
 /** VmRSS / VmHWM of a process in MB, or null once it is gone. */
 export function memoryOf(pid: number): { rssMB: number; hwmMB: number } | null {
   let status: string;
@@ -136,13 +167,12 @@ export class ServiceProcess {
   constructor(setup: ServiceSetup, configFile: string, logFile?: string) {
     this.logCopy = logFile ? createWriteStream(logFile) : null;
     // The environment the Docker image gives the service (see Dockerfile), nothing more.
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", MALLOC_MMAP_THRESHOLD_: "131072", BENCH_IMAP_PASSWORD: setup.imap.password };
     // The config file is the whole truth: no override from the bench's own environment, no tsx loader.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...IMAGE_ENV, BENCH_IMAP_PASSWORD: setup.imap.password };
     delete env.DATABASE_URL;
     delete env.SUPPORT_INBOX_CONFIG;
-    delete env.NODE_OPTIONS;
     this.spawnedAt = Date.now();
-    // BENCH_NODE_FLAGS="--max-semi-space-size=2" tries V8 settings a deployment could pass to node.
+    // BENCH_NODE_FLAGS="--max-semi-space-size=8" tries V8 settings a deployment could pass to node.
     const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
     this.proc = spawn(process.execPath, [...nodeFlags, setup.main, "start", "--config", configFile], { cwd: setup.dir, env, stdio: ["ignore", "pipe", "pipe"] });
     this.exited = new Promise((resolve) => this.proc.once("exit", (code, signal) => ((this.exit = { code, signal }), resolve())));

@@ -35,7 +35,7 @@ import { SUPPORT } from "../test/support/desk.js";
 import { startDovecot } from "../test/support/dovecot.js";
 import { appendStamped, readFolder, type AppendResult, type ImapTarget } from "./ingest-append.js";
 import { formatRawIngest, runRawIngestBench } from "./ingest-raw.js";
-import { ServiceProcess, writeServiceConfig, type Commit, type ServiceSetup } from "./ingest-service.js";
+import { cpuSecondsOf, cpuSecondsOfCommand, ServiceProcess, writeServiceConfig, type Commit, type ServiceSetup } from "./ingest-service.js";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = dirname(dirname(SELF));
@@ -150,6 +150,8 @@ interface ServiceRun {
   paced: AppendResult | null;
   outboxQueued: { atLive: number; afterLive: number };
   loadDuring: number;
+  /** CPU seconds used from spawn to the backlog's last commit: the service, Postgres, Dovecot's imap processes. */
+  backlogCpu: { service: number; postgres: number; imap: number };
 }
 
 /** First and last commit time of messages [from, to) (all committed). */
@@ -167,10 +169,16 @@ function commitSpan(stats: ServiceProcess, from: number, to: number): { first: n
 /** Backlog, then live, on one service process; stopped (gracefully) before returning. */
 async function runService(opts: Options, setup: ServiceSetup, imap: ImapTarget): Promise<ServiceRun> {
   const { n, live } = opts;
+  const before = { postgres: cpuSecondsOfCommand("postgres"), imap: cpuSecondsOfCommand("imap") };
   const stats = new ServiceProcess(setup, writeServiceConfig(setup), opts.log);
   try {
     stats.phase = "backlog";
     await stats.waitForCommits(0, n);
+    const backlogCpu = {
+      service: cpuSecondsOf(stats.pid) ?? NaN,
+      postgres: cpuSecondsOfCommand("postgres") - before.postgres,
+      imap: cpuSecondsOfCommand("imap") - before.imap,
+    };
     const { first: firstCommit, last: lastCommit } = commitSpan(stats, 0, n);
     // Live: the same service, idle on IDLE after the backlog, receives mail at a steady pace.
     const atLive = (await countRows(setup.databaseUrl)).outboxQueued;
@@ -181,7 +189,7 @@ async function runService(opts: Options, setup: ServiceSetup, imap: ImapTarget):
     const afterLive = (await countRows(setup.databaseUrl)).outboxQueued;
     const loadDuring = loadavg()[0]!;
     const stopped = await stats.stop();
-    return { n, stats, stopped, firstCommit, lastCommit, liveSpan, paced, outboxQueued: { atLive, afterLive }, loadDuring };
+    return { n, stats, stopped, firstCommit, lastCommit, liveSpan, paced, outboxQueued: { atLive, afterLive }, loadDuring, backlogCpu };
   } finally {
     await stats.kill();
   }
@@ -195,6 +203,12 @@ function printServiceRun(r: ServiceRun, opts: Options, latency: { backlog: numbe
   console.log(
     `             ${rateAfterFirst(r).toFixed(1)} messages/s from the first commit ` +
       `(startup: ${since(stats.workerStartedAt)} s to "worker started", ${since(r.firstCommit)} s to the first commit)`,
+  );
+  const cpu = r.backlogCpu;
+  // CPU per message varies far less than rates on a shared machine: compare runs by it.
+  console.log(
+    `  cpu:       service ${cpu.service.toFixed(1)} s (${((cpu.service * 1000) / opts.n).toFixed(2)} ms/message), ` +
+      `Postgres ${cpu.postgres.toFixed(1)} s, Dovecot imap ${cpu.imap.toFixed(1)} s, from spawn to the last commit`,
   );
   console.log(`  latency:   ${spread(latency.backlog)} (backlog latency: append → commit while queued behind the rest of the backlog, not service latency)`);
   if (paced) {

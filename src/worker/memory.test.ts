@@ -2,22 +2,22 @@ import { describe, expect, it } from "vitest";
 import { exposedGc, memoryBudget } from "./memory.js";
 
 describe("memoryBudget", () => {
-  it("collects only while RSS is over the soft limit, at most once per minBytes of mail", () => {
-    let collections = 0;
+  it("after every minBytes of mail: a young-generation collection, or a full incremental one while RSS is over the soft limit", () => {
+    const calls: string[] = [];
     let rss = 100;
-    const budget = memoryBudget({ softLimitBytes: 150, minBytes: 10, gc: () => void collections++, rss: () => rss });
-    budget.spend(50);
-    expect(collections).toBe(0); // RSS under the limit: no collection, however much mail
+    const budget = memoryBudget({ softLimitBytes: 150, minBytes: 10, gc: (o) => void calls.push(`${o.type}/${o.execution}`), rss: () => rss });
+    budget.spend(5);
+    expect(calls).toEqual([]); // under minBytes since the start
+    budget.spend(5);
+    expect(calls).toEqual(["minor/sync"]);
     rss = 200;
-    budget.spend(5);
-    expect(collections).toBe(1); // over the limit, and 55 bytes since the last collection
-    budget.spend(5);
-    expect(collections).toBe(1); // still over, but only 5 bytes since
-    budget.spend(5);
-    expect(collections).toBe(2);
+    budget.spend(9);
+    expect(calls).toEqual(["minor/sync"]); // over the limit, but only 9 bytes since
+    budget.spend(1);
+    expect(calls).toEqual(["minor/sync", "major/async"]);
     rss = 120;
     budget.spend(100);
-    expect(collections).toBe(2);
+    expect(calls).toEqual(["minor/sync", "major/async", "minor/sync"]);
   });
 
   it("does nothing when no collector is available", () => {
@@ -27,6 +27,7 @@ describe("memoryBudget", () => {
   it("finds V8's collector at run time, without the --expose-gc flag", () => {
     const gc = exposedGc();
     expect(typeof gc).toBe("function");
-    expect(() => gc!()).not.toThrow();
+    expect(() => gc!({ type: "minor", execution: "sync" })).not.toThrow();
+    expect(() => gc!({ type: "major", execution: "async" })).not.toThrow();
   });
 });
