@@ -47,7 +47,7 @@ export function isForwardSubject(subject: string): boolean {
 }
 
 export function stripQuotedHistory(text: string, opts: { isForward?: boolean } = {}): string {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+$/, ""));
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trimEnd());
   const forwardAt = lines.findIndex((l, i) => isForwardMarker(l.trim()) || (opts.isForward === true && isOutlookBlock(lines, i)));
   const head = forwardAt >= 0 ? lines.slice(0, forwardAt) : lines;
   const tail = forwardAt >= 0 ? lines.slice(forwardAt) : [];
@@ -69,8 +69,11 @@ function isOutlookBlock(lines: string[], i: number): boolean {
 }
 
 function nextNonBlank(lines: string[], from: number): string[] {
-  const rest = lines.slice(from).map((l) => l.trim()).filter((l) => l !== "");
-  return rest.slice(0, 1);
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]!.trim();
+    if (l !== "") return [l];
+  }
+  return [];
 }
 
 /** Drops ">" lines and the attribution lines that introduce them; keeps inline replies. */
@@ -80,11 +83,17 @@ function dropQuotes(lines: string[]): string[] {
     const line = lines[i]!;
     if (QUOTE.test(line)) continue;
     const t = line.trim();
-    if (ATTRIBUTION.some((re) => re.test(t))) continue;
+    // Every attribution ends with a colon: the cheap test spares the patterns almost every line.
+    if (t.endsWith(":") && ATTRIBUTION.some((re) => re.test(t))) continue;
     // Gmail wraps long attributions: "On Tue, … Jane Doe <jane@" / "customer.example> wrote:".
-    const joined = `${t} ${(lines[i + 1] ?? "").trim()}`;
-    if (/^on\s/i.test(t) && ATTRIBUTION.some((re) => re.test(joined))) { i++; continue; }
-    if (LOOSE_ATTRIBUTION.test(t) && nextNonBlank(lines, i + 1).some((l) => QUOTE.test(l))) continue;
+    if (/^on\s/i.test(t)) {
+      const joined = `${t} ${(lines[i + 1] ?? "").trim()}`;
+      if (joined.endsWith(":") && ATTRIBUTION.some((re) => re.test(joined))) {
+        i++;
+        continue;
+      }
+    }
+    if (t.endsWith(":") && LOOSE_ATTRIBUTION.test(t) && nextNonBlank(lines, i + 1).some((l) => QUOTE.test(l))) continue;
     out.push(line);
   }
   return out;
