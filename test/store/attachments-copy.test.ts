@@ -11,6 +11,7 @@ import { binaryCopyChunks, copyRows } from "../../src/store/copy.js";
 import * as store from "../../src/store/index.js";
 import type { Db } from "../../src/store/index.js";
 import { executeRows } from "../../src/store/database.js";
+import { ATTACHMENT_COLUMNS } from "../../src/store/repos/messages.js";
 import { testDatabases } from "../support/db.js";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -127,14 +128,7 @@ describe.each(testDatabases().filter((t) => t.name === "postgres"))("a failing a
       copyRows(
         tx,
         "attachments",
-        [
-          { name: "message_id", type: "int4" },
-          { name: "filename", type: "text" },
-          { name: "content_type", type: "text" },
-          { name: "size", type: "int4" },
-          { name: "sha256", type: "text" },
-          { name: "content", type: "bytea" },
-        ],
+        ATTACHMENT_COLUMNS,
         [
           [messageId, null, "text/plain", 1, "x", new Uint8Array([1])],
           [messageId, "late.bin", "application/octet-stream", big.length, "x", big],

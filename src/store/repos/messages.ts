@@ -69,7 +69,8 @@ export async function listMessagesForCase(db: Db, caseId: number): Promise<Messa
   return db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.receivedAt), asc(messages.id));
 }
 
-const ATTACHMENT_COLUMNS: CopyColumn[] = [
+/** The attachments table's columns as the binary COPY writes them. */
+export const ATTACHMENT_COLUMNS: CopyColumn[] = [
   { name: "message_id", type: "int4" },
   { name: "filename", type: "text" },
   { name: "content_type", type: "text" },
