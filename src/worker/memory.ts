@@ -61,4 +61,4 @@ const MB = 1024 * 1024;
  * Under the 250 MB the ingest benchmark allows the worker, with room for the batches in flight and for
  * the collection to finish (with the image's --max-semi-space-size=4, see Dockerfile).
  */
-export const DEFAULT_MEMORY_BUDGET = { softLimitBytes: 200 * MB, minBytes: 8 * MB };
+export const DEFAULT_MEMORY_BUDGET = { softLimitBytes: 190 * MB, minBytes: 8 * MB };
