@@ -2,16 +2,16 @@
  * deliverAllDue: a whole backlog in one call, pass after pass, through a real SMTP server; it stops
  * when nothing more is due (rows in retry backoff are not), when aborted, or when its budget is spent.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock/clock.js";
 import { deliverAllDue } from "../../src/outbox/deliver.js";
 import { enqueueMany } from "../../src/outbox/queue.js";
-import { createSmtpSender, type MailSender } from "../../src/outbox/sender.js";
+import type { MailSender } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
 import { testDatabases } from "../support/db.js";
-import { queuedAck } from "../support/outbox.js";
-import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { queuedAck, useOutboxServers } from "../support/outbox.js";
+import type { TestSmtpServer } from "../support/smtp.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 const retry = { baseMs: 30_000, maxDelayMs: 30 * 60_000, maxAttempts: 60 };
@@ -38,21 +38,10 @@ describe.each(testDatabases())("full outbox delivery on %s", (target) => {
   let sender: MailSender;
   let clock: ManualClock;
 
-  beforeAll(async () => {
-    db = await target.open();
-    smtp = await startSmtpServer();
-    // Pooled: a fresh connection per message costs about a tenth of a second against the test server.
-    sender = createSmtpSender({ host: smtp.host, port: smtp.port, secure: false, pool: true, timeoutSeconds: 5 });
-  });
-  afterAll(async () => {
-    await sender.close();
-    await smtp.stop();
-    await target.close();
-  });
-  beforeEach(async () => {
-    await db.delete(outbox);
-    smtp.received.length = 0;
-    smtp.failWith = null;
+  // Pooled: a fresh connection per message costs about a tenth of a second against the test server.
+  const servers = useOutboxServers(target, { pool: true, timeoutSeconds: 5 });
+  beforeEach(() => {
+    ({ db, smtp, sender } = servers);
     clock = new ManualClock("2026-11-20T16:00:00Z");
   });
 

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ManualClock } from "../../src/clock/clock.js";
 import { deliverDue } from "../../src/outbox/deliver.js";
 import { claimDue, enqueue, markBounced, type NewOutgoing } from "../../src/outbox/queue.js";
-import { createSmtpSender, type MailSender } from "../../src/outbox/sender.js";
+import type { MailSender } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
 import { testDatabases } from "../support/db.js";
-import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { useOutboxServers } from "../support/outbox.js";
+import type { TestSmtpServer } from "../support/smtp.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
 const retry = { baseMs: 1000, maxDelayMs: 60_000, maxAttempts: 5 };
@@ -32,20 +33,9 @@ describe.each(testDatabases())("outbox delivery on %s", (target) => {
   let sender: MailSender;
   let clock: ManualClock;
 
-  beforeAll(async () => {
-    db = await target.open();
-    smtp = await startSmtpServer();
-    sender = createSmtpSender({ host: smtp.host, port: smtp.port, secure: false, pool: false, timeoutSeconds: 2 });
-  });
-  afterAll(async () => {
-    await sender.close();
-    await smtp.stop();
-    await target.close();
-  });
-  beforeEach(async () => {
-    await db.delete(outbox);
-    smtp.received.length = 0;
-    smtp.failWith = null;
+  const servers = useOutboxServers(target, { pool: false, timeoutSeconds: 2 });
+  beforeEach(() => {
+    ({ db, smtp, sender } = servers);
     clock = new ManualClock("2026-11-20T16:00:00Z");
   });
 

@@ -12,7 +12,13 @@ import { createOrganization } from "../../src/store/repos/organizations.js";
 import { createStaff } from "../../src/store/repos/staff.js";
 import type { Desk } from "../../src/worker/desk.js";
 import type { InboundDeps } from "../../src/worker/inbound.js";
-import type { Clock } from "../../src/clock/clock.js";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { ManualClock, type Clock } from "../../src/clock/clock.js";
+import { MaildirSource } from "../../src/sources/maildir.js";
+import type { TestDatabase } from "./db.js";
 import { attachments, caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff } from "../../src/store/schema/index.js";
 
 export const SUPPORT = "support@vendor.example";
@@ -63,4 +69,33 @@ export async function seedAcme(db: Db, opts: { policyId?: string; entitlements?:
 export async function resetAndSeedAcme(db: Db) {
   for (const t of [outbox, attachments, caseEvents, messages, cases, inboundRejections, processingAttempts, contacts, organizations, staff]) await db.delete(t);
   return seedAcme(db);
+}
+
+/** What an inbound test works with, filled in by the hooks useMaildirDesk registers. */
+export interface MaildirDesk {
+  db: Db;
+  /** The Maildir the source reads (deliverToMaildir puts mail there). */
+  dir: string;
+  source: MaildirSource;
+  clock: ManualClock;
+}
+
+/**
+ * The hooks of an inbound test file: the target's database for the whole file; before each test Acme
+ * seeded afresh (resetAndSeedAcme), an empty Maildir with its source, and a clock on a Tuesday morning
+ * in Acme's business hours.
+ */
+export function useMaildirDesk(target: TestDatabase): MaildirDesk {
+  const desk = {} as MaildirDesk;
+  beforeAll(async () => {
+    desk.db = await target.open();
+  });
+  afterAll(() => target.close());
+  beforeEach(async () => {
+    await resetAndSeedAcme(desk.db);
+    desk.dir = await mkdtemp(join(tmpdir(), "maildir-"));
+    desk.clock = new ManualClock("2026-11-10T17:14:30Z"); // Tue 09:14:30 Pacific
+    desk.source = new MaildirSource({ name: "support", path: desk.dir, clock: desk.clock });
+  });
+  return desk;
 }

@@ -1,17 +1,16 @@
-import { cp, mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock/clock.js";
 import { deliverToMaildir, MaildirSource } from "../../src/sources/maildir.js";
 import type { Db } from "../../src/store/database.js";
 import { listCases } from "../../src/store/repos/cases.js";
 import { listRejections } from "../../src/store/repos/mailboxes.js";
 import { listOutbox } from "../../src/store/repos/outbox.js";
-import { caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff, attachments } from "../../src/store/schema/index.js";
+import { messages } from "../../src/store/schema/index.js";
 import { drainSource, processRawMessage } from "../../src/worker/inbound.js";
 import { testDatabases } from "../support/db.js";
-import { inboundDeps, resetAndSeedAcme, SUPPORT } from "../support/desk.js";
+import { inboundDeps, SUPPORT, useMaildirDesk } from "../support/desk.js";
 
 const fixture = (name: string) => readFile(join(import.meta.dirname, "..", "fixtures", "mail", name));
 const mailbox = { name: "support", address: SUPPORT, defaultPolicy: "vantiq", folder: "INBOX", usesCursor: false };
@@ -22,15 +21,9 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
   let source: MaildirSource;
   let clock: ManualClock;
 
-  beforeAll(async () => {
-    db = await target.open();
-  });
-  afterAll(() => target.close());
-  beforeEach(async () => {
-    await resetAndSeedAcme(db);
-    dir = await mkdtemp(join(tmpdir(), "maildir-"));
-    clock = new ManualClock("2026-11-10T17:14:30Z"); // Tue 09:14:30 Pacific
-    source = new MaildirSource({ name: "support", path: dir, clock });
+  const desk = useMaildirDesk(target);
+  beforeEach(() => {
+    ({ db, dir, source, clock } = desk);
   });
 
   it("opens a case for a DTC's full template and acknowledges it with the first response due time", async () => {

@@ -3,16 +3,16 @@
  * server whenever it is woken, and on a simulated clock at the poll interval otherwise. The clock is
  * only moved where a test says so, so mail that goes out without it moving went out because of a wake.
  */
-import { vi, afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { vi, beforeEach, describe, expect, it } from "vitest";
 import { deliverAllDue } from "../../src/outbox/deliver.js";
 import { enqueue } from "../../src/outbox/queue.js";
-import { createSmtpSender, type MailSender, type OutgoingMail } from "../../src/outbox/sender.js";
+import type { MailSender, OutgoingMail } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
 import { wakeableService, type WakeableService } from "../../src/worker/run.js";
 import { testDatabases } from "../support/db.js";
-import { queuedAck } from "../support/outbox.js";
-import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { queuedAck, useOutboxServers } from "../support/outbox.js";
+import type { TestSmtpServer } from "../support/smtp.js";
 import { WatchedClock } from "./watched-clock.js";
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -60,20 +60,9 @@ describe.each(testDatabases())("outbox service on %s", (target) => {
     return service;
   }
 
-  beforeAll(async () => {
-    db = await target.open();
-    smtp = await startSmtpServer();
-    smtpSender = createSmtpSender({ host: smtp.host, port: smtp.port, secure: false, pool: true, timeoutSeconds: 5 });
-  });
-  afterAll(async () => {
-    await smtpSender.close();
-    await smtp.stop();
-    await target.close();
-  });
-  beforeEach(async () => {
-    await db.delete(outbox);
-    smtp.received.length = 0;
-    smtp.failWith = null;
+  const servers = useOutboxServers(target, { pool: true, timeoutSeconds: 5 });
+  beforeEach(() => {
+    ({ db, smtp, sender: smtpSender } = servers);
     clock = new WatchedClock("2026-11-20T16:00:00Z");
     controller = new AbortController();
     running = undefined;
