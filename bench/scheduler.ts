@@ -22,8 +22,8 @@ import { renderDigest } from "../src/digest/render.js";
 import { createTemplateRenderer } from "../src/outbox/templates.js";
 import { loadBundledPolicies } from "../src/policy/load.js";
 import { migrate, openDatabase, type Database } from "../src/store/database.js";
-import { schedulerTick } from "../src/worker/scheduler.js";
-import type { Desk } from "../src/worker/desk.js";
+import { schedulerTick } from "../src/scheduler/tick.js";
+import type { Desk } from "../src/desk.js";
 
 const smoke = process.argv.includes("--smoke");
 const TOTAL = smoke ? 10_000 : 1_000_000;

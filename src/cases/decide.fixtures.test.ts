@@ -7,7 +7,7 @@ import { parseMessage } from "../mail/parse.js";
 import { threadLookupKeys } from "../mail/threading.js";
 import { loadBundledPolicies } from "../policy/load.js";
 import { decideInbound } from "./decide.js";
-import { toDryRunJson } from "./dry-run.js";
+import { toDryRunJson } from "./dry-run-json.js";
 import type { ContactInfo, InboundContext, OrganizationInfo } from "./inbound.js";
 
 const NOW = Date.UTC(2026, 10, 17, 12, 0);

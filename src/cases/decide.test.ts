@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { NormalizedMessage } from "../mail/message.js";
 import { loadBundledPolicies } from "../policy/load.js";
 import { decideInbound } from "./decide.js";
-import { toDryRunJson } from "./dry-run.js";
+import { toDryRunJson } from "./dry-run-json.js";
 import type { ContactInfo, InboundContext, InboundDecision } from "./inbound.js";
 
 const NOW = Date.UTC(2026, 10, 16, 15, 0);

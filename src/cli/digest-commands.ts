@@ -10,7 +10,7 @@ import { instantAt } from "../digest/days.js";
 import { managerZone, previewDigest } from "../digest/job.js";
 import { AppError } from "../errors.js";
 import { getStaffByEmail } from "../store/repos/staff.js";
-import { deskFromConfig } from "../worker/desk.js";
+import { deskFromConfig } from "../desk.js";
 
 interface PreviewOptions {
   manager: string;

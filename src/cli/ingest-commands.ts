@@ -14,10 +14,10 @@ import { sqlState, isRetryable } from "../store/errors.js";
 import { insertRejection } from "../store/repos/mailboxes.js";
 import { cases, inboundRejections, messages } from "../store/schema/index.js";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { deskFromConfig } from "../worker/desk.js";
-import { dryRunRawMessage, formatDryRun } from "../worker/dry-run.js";
-import { processRawMessage } from "../worker/inbound.js";
-import type { MailboxInfo } from "../worker/inbound-context.js";
+import { deskFromConfig } from "../desk.js";
+import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
+import { processRawMessage } from "../inbound/drain.js";
+import type { MailboxInfo } from "../inbound/load.js";
 import { inboundDepsFor } from "../worker/jobs.js";
 
 export const EX_TEMPFAIL = 75;

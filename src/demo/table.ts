@@ -10,7 +10,7 @@ import type { Policy } from "../policy/types.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { cases, contacts, organizations } from "../store/schema/index.js";
-import { evaluateTrail, loadTrails } from "../worker/case-sla.js";
+import { evaluateTrail, loadTrails } from "../scheduler/case-sla.js";
 
 /** How a severity was chosen, in words ("field" is the request template's severity or priority line). */
 export const SOURCE_WORDS: Record<string, string> = {

@@ -11,7 +11,7 @@ import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
 import { listStaff, type Staff } from "../store/repos/staff.js";
-import type { Desk } from "../worker/desk.js";
+import type { Desk } from "../desk.js";
 import { buildDigest, type DigestData } from "./build.js";
 import { instantAt, localDay } from "./days.js";
 import { loadDigestCases, type LoadedDigestCases } from "./load.js";

@@ -10,7 +10,7 @@ import type { CaseStatus } from "../sla/types.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
 import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
-import { evaluateTrail } from "../worker/case-sla.js";
+import { evaluateTrail } from "../scheduler/case-sla.js";
 import type { DigestCase } from "./build.js";
 
 const DAY = 86_400_000;

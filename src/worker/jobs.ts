@@ -14,11 +14,11 @@ import { MaildirSource } from "../sources/maildir.js";
 import type { MailSource } from "../sources/types.js";
 import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
-import { deskFromConfig, type Desk } from "./desk.js";
-import { drainSource, type InboundDeps } from "./inbound.js";
+import { deskFromConfig, type Desk } from "../desk.js";
+import { drainSource, type InboundDeps } from "../inbound/drain.js";
 import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "./memory.js";
 import { wakeableService, type Job, type Service } from "./run.js";
-import { schedulerTick } from "./scheduler.js";
+import { schedulerTick } from "../scheduler/tick.js";
 
 export function createSender(config: Config): MailSender {
   return config.smtp

@@ -8,8 +8,8 @@ import { loadBundledPolicies } from "../../src/policy/load.js";
 import type { Db } from "../../src/store/database.js";
 import * as store from "../../src/store/index.js";
 import type { NormalizedMessage } from "../../src/mail/message.js";
-import type { Desk } from "../../src/worker/desk.js";
-import { refreshCaseSla } from "../../src/worker/case-sla-refresh.js";
+import type { Desk } from "../../src/desk.js";
+import { refreshCaseSla } from "../../src/scheduler/case-sla-refresh.js";
 
 export const desk: Desk = {
   policies: loadBundledPolicies(),

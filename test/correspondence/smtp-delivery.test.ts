@@ -8,7 +8,7 @@ import { deliverDue } from "../../src/outbox/deliver.js";
 import { createSmtpSender, type MailSender } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { getCase } from "../../src/store/repos/cases.js";
-import { applyCustomerMessage, applyStaffMessage } from "../../src/worker/correspondence.js";
+import { applyCustomerMessage, applyStaffMessage } from "../../src/correspondence/staff.js";
 import { testDatabases } from "../support/db.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { desk, openCase, OPENED_AT, seedDirectory, storeInbound, type Directory } from "./seed.js";

@@ -8,7 +8,7 @@ import { NOW, SAMPLE_WEEK, trailOf } from "../../src/digest/sample-week.js";
 import { testPolicy } from "../../src/sla/test-policy.js";
 import * as store from "../../src/store/index.js";
 import type { Db } from "../../src/store/index.js";
-import type { Desk } from "../../src/worker/desk.js";
+import type { Desk } from "../../src/desk.js";
 import { staff } from "../../src/store/schema/index.js";
 import { eq } from "drizzle-orm";
 

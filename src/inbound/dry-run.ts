@@ -4,13 +4,13 @@
  * a counter) cannot leave a trace: a dry run is safe against the production database.
  */
 import { decideInbound } from "../cases/decide.js";
-import { toDryRunJson, type DryRunJson } from "../cases/dry-run.js";
+import { toDryRunJson, type DryRunJson } from "../cases/dry-run-json.js";
 import type { InboundDecision } from "../cases/inbound.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { parseMessage } from "../mail/parse.js";
-import type { InboundDeps } from "./inbound.js";
-import { alreadyStored } from "./inbound-apply.js";
-import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
+import type { InboundDeps } from "./drain.js";
+import { alreadyStored } from "./apply.js";
+import { loadInboundContext, type MailboxInfo } from "./load.js";
 
 export interface DryRunResult {
   msg: NormalizedMessage;

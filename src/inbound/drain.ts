@@ -24,12 +24,12 @@ import {
   setCursor,
   sourceKey,
 } from "../store/repos/mailboxes.js";
-import { groupingFacts, relatedGroups } from "./batch-groups.js";
-import type { Desk } from "./desk.js";
-import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
-import { applyBatch, type BatchItem, type BatchResult } from "./inbound-batch.js";
-import { loadInboundContext, type MailboxInfo } from "./inbound-context.js";
-import type { MemoryBudget } from "./memory.js";
+import { groupingFacts, relatedGroups } from "./groups.js";
+import type { Desk } from "../desk.js";
+import { alreadyStored, applyDecision, type AppliedOutcome, type InboundSource } from "./apply.js";
+import { applyBatch, type BatchItem, type BatchResult } from "./batch.js";
+import { loadInboundContext, type MailboxInfo } from "./load.js";
+import type { MemoryBudget } from "../worker/memory.js";
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
 

@@ -13,7 +13,7 @@ import type { Db } from "../../src/store/database.js";
 import { createContact } from "../../src/store/repos/contacts.js";
 import { createOrganization } from "../../src/store/repos/organizations.js";
 import { attachments, caseEvents, cases, inboundRejections, messages, outbox } from "../../src/store/schema/index.js";
-import { drainSource, processRawMessage } from "../../src/worker/inbound.js";
+import { drainSource, processRawMessage } from "../../src/inbound/drain.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, SUPPORT, useMaildirDesk } from "../support/desk.js";
 

@@ -2,8 +2,8 @@
  * Parsed staff commands → the change to the case row and the events that record it. Pure: the caller
  * writes the plan. A command that changes nothing (#status open on an open case) records nothing.
  */
-import type { CaseCommand, CommandStatus } from "../cases/commands.js";
-import type { CaseEventKind } from "../cases/timeline.js";
+import type { CaseCommand, CommandStatus } from "./commands.js";
+import type { CaseEventKind } from "./timeline.js";
 import type { Case, CasePatch } from "../store/repos/cases.js";
 
 export interface PlannedEvent {

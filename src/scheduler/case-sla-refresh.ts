@@ -7,7 +7,7 @@ import { AppError } from "../errors.js";
 import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { cases, contacts, organizations } from "../store/schema/index.js";
-import type { Desk } from "./desk.js";
+import type { Desk } from "../desk.js";
 import { evaluateTrail, loadTrails, nextActionDate, policyOf, slaSnapshot } from "./case-sla.js";
 
 export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: number): Promise<SlaEvaluation> {

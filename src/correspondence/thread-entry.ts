@@ -12,9 +12,9 @@ import { requireCaseByNumber } from "../store/repos/cases.js";
 import { appendEvent } from "../store/repos/events.js";
 import { getStaffByEmail } from "../store/repos/staff.js";
 import { contacts, messages } from "../store/schema/index.js";
-import { refreshCaseSla } from "./case-sla-refresh.js";
-import { applyCustomerMessage, applyStaffMessage } from "./correspondence.js";
-import type { Desk } from "./desk.js";
+import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
+import { applyCustomerMessage, applyStaffMessage } from "./staff.js";
+import type { Desk } from "../desk.js";
 
 export interface ThreadEntryInput {
   desk: Desk;

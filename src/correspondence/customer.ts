@@ -9,11 +9,11 @@ import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { cases } from "../store/schema/index.js";
 import type { OutgoingKind } from "../outbox/headers.js";
-import { policyOf } from "./case-sla.js";
-import { refreshCaseSla } from "./case-sla-refresh.js";
-import { attachmentRefs, loadParties } from "./correspondence-load.js";
-import { queueCaseMail } from "./correspondence-mail.js";
-import type { CorrespondenceResult, CustomerMessageInput } from "./correspondence.js";
+import { policyOf } from "../scheduler/case-sla.js";
+import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
+import { attachmentRefs, loadParties } from "./load.js";
+import { queueCaseMail } from "./mail.js";
+import type { CorrespondenceResult, CustomerMessageInput } from "./staff.js";
 import { engineersFor } from "./recipients.js";
 
 /** Statuses a customer's message takes back to open. A closed case stays closed (the reply is still recorded). */

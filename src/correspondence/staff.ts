@@ -15,14 +15,14 @@ import type { Contact } from "../store/repos/contacts.js";
 import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { cases } from "../store/schema/index.js";
-import { policyOf } from "./case-sla.js";
-import { refreshCaseSla } from "./case-sla-refresh.js";
-import { attachmentRefs, lastCustomerMessage, loadParties } from "./correspondence-load.js";
-import { commandErrorData, queueCaseMail } from "./correspondence-mail.js";
-import { planCommands, type PlannedEvent } from "./correspondence-plan.js";
-import type { Desk } from "./desk.js";
+import { policyOf } from "../scheduler/case-sla.js";
+import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
+import { attachmentRefs, lastCustomerMessage, loadParties } from "./load.js";
+import { commandErrorData, queueCaseMail } from "./mail.js";
+import { planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
+import type { Desk } from "../desk.js";
 
-export { applyCustomerMessage } from "./correspondence-customer.js";
+export { applyCustomerMessage } from "./customer.js";
 
 export interface InboundEntry {
   /** The messages row already stored for this email. */

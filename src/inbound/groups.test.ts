@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupingFacts, relatedGroups } from "./batch-groups.js";
+import { groupingFacts, relatedGroups } from "./groups.js";
 
 const m = (name: string, from: string | null, messageId: string | null, refersTo: string[] = []) => ({ name, from, messageId, refersTo });
 

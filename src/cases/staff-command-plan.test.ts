@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CaseCommand } from "../cases/commands.js";
+import type { CaseCommand } from "./commands.js";
 import type { Case } from "../store/repos/cases.js";
-import { planCommands } from "./correspondence-plan.js";
+import { planCommands } from "./staff-command-plan.js";
 
 const at = new Date("2026-11-17T17:00:00Z");
 const caseRow = {

@@ -16,9 +16,9 @@ import { lockDueCases, type Case } from "../store/repos/cases.js";
 import { listStaff } from "../store/repos/staff.js";
 import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
 import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
-import type { Desk } from "./desk.js";
+import type { Desk } from "../desk.js";
 import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
-import { recipientsFor, type StaffMember } from "./recipients.js";
+import { recipientsFor, type StaffMember } from "../correspondence/recipients.js";
 
 export type TickLogger = Pick<WorkLogger, "info" | "error">;
 

@@ -2,9 +2,9 @@
  * What every use case needs to know about this support desk, independent of where it came from
  * (the YAML config in production, a literal in tests and the demo).
  */
-import type { Config } from "../config/schema.js";
-import { createTemplateRenderer, type TemplateRenderer } from "../outbox/templates.js";
-import type { Policy } from "../policy/types.js";
+import type { Config } from "./config/schema.js";
+import { createTemplateRenderer, type TemplateRenderer } from "./outbox/templates.js";
+import type { Policy } from "./policy/types.js";
 
 export interface Desk {
   policies: Map<string, Policy>;

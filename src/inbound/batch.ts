@@ -33,9 +33,9 @@ import {
   outbox,
   staff,
 } from "../store/schema/index.js";
-import type { Desk } from "./desk.js";
-import { messageIdentity, messageRow, refusalMessage, rejectionRow, type AppliedOutcome, type InboundSource } from "./inbound-apply.js";
-import { autoRepliesTo, organizationInfo, type MailboxInfo } from "./inbound-context.js";
+import type { Desk } from "../desk.js";
+import { messageIdentity, messageRow, refusalMessage, rejectionRow, type AppliedOutcome, type InboundSource } from "./apply.js";
+import { autoRepliesTo, organizationInfo, type MailboxInfo } from "./load.js";
 import { acknowledgmentMessage, planCaseOpening, policyFor } from "./open-case.js";
 
 export interface BatchItem {

@@ -13,10 +13,10 @@ import type { Db } from "../store/database.js";
 import { insertRejection, type NewRejection } from "../store/repos/mailboxes.js";
 import { insertAttachments, insertMessage, type NewMessage } from "../store/repos/messages.js";
 import { messages } from "../store/schema/index.js";
-import type { Desk } from "./desk.js";
-import type { MailboxInfo } from "./inbound-context.js";
+import type { Desk } from "../desk.js";
+import type { MailboxInfo } from "./load.js";
 import { openCase } from "./open-case.js";
-import { applyThreadEntry } from "./thread-entry.js";
+import { applyThreadEntry } from "../correspondence/thread-entry.js";
 
 export interface InboundSource {
   mailbox: MailboxInfo;

@@ -18,8 +18,8 @@ import type { Db } from "../store/database.js";
 import { createCase, type Case, type NewCase } from "../store/repos/cases.js";
 import { otherDtcs } from "../store/repos/contacts.js";
 import { caseEvents, contacts, messages, organizations } from "../store/schema/index.js";
-import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
-import type { Desk } from "./desk.js";
+import { evaluateTrail, nextActionDate, slaSnapshot } from "../scheduler/case-sla.js";
+import type { Desk } from "../desk.js";
 
 type OrgRow = typeof organizations.$inferSelect;
 type ContactRow = typeof contacts.$inferSelect;

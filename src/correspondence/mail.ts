@@ -11,7 +11,7 @@ import type { TemplateName } from "../outbox/templates.js";
 import type { Case } from "../store/repos/cases.js";
 import type { Db } from "../store/database.js";
 import type { OutboxAttachment } from "../store/schema/index.js";
-import type { Desk } from "./desk.js";
+import type { Desk } from "../desk.js";
 
 type CorrespondenceKind = "relay" | "forward" | "command-error" | "resolution-notice";
 
