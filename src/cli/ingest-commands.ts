@@ -16,7 +16,7 @@ import { cases, inboundRejections, messages } from "../store/schema/index.js";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { deskFromConfig } from "../desk.js";
 import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
-import { processRawMessage } from "../inbound/drain.js";
+import { processRawMessage } from "../inbound/process.js";
 import type { MailboxInfo } from "../inbound/load.js";
 import { inboundDepsFor } from "../worker/jobs.js";
 

@@ -6,11 +6,11 @@
 import { decideInbound } from "../cases/decide.js";
 import { toDryRunJson, type DryRunJson } from "../cases/dry-run-json.js";
 import type { InboundDecision } from "../cases/inbound.js";
+import { messageIdentity } from "../cases/records.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { parseMessage } from "../mail/parse.js";
-import type { InboundDeps } from "./drain.js";
-import { alreadyStored } from "./apply.js";
-import { loadInboundContext, type MailboxInfo } from "./load.js";
+import { contextFor, loadBatchFacts, type MailboxInfo } from "./load.js";
+import type { InboundDeps } from "./process.js";
 
 export interface DryRunResult {
   msg: NormalizedMessage;
@@ -22,15 +22,16 @@ export interface DryRunResult {
 /** Thrown inside the transaction to roll it back; never escapes dryRunRawMessage. */
 class RollBack extends Error {}
 
+/** The same load and decision as a real ingest of a batch of one; a stored copy is decided anyway, to show why. */
 export async function dryRunRawMessage(deps: Pick<InboundDeps, "db" | "desk" | "clock" | "config" | "limits">, mailbox: MailboxInfo, raw: Buffer): Promise<DryRunResult> {
   const now = deps.clock.now();
   const msg = await parseMessage(raw, deps.limits);
   let outcome: { decision: InboundDecision; duplicate: boolean } | undefined;
   try {
     await deps.db.transaction(async (tx) => {
-      const duplicate = await alreadyStored(tx, msg);
-      const context = await loadInboundContext(tx, msg, mailbox, deps.desk.policies, deps.config, now);
-      outcome = { decision: decideInbound(msg, context, now), duplicate };
+      const facts = await loadBatchFacts(tx, [msg], deps.config, now);
+      const context = contextFor(msg, facts, { mailbox, policies: deps.desk.policies, config: deps.config }, new Map());
+      outcome = { decision: decideInbound(msg, context, now), duplicate: facts.stored.has(messageIdentity(msg)) };
       throw new RollBack("dry run");
     });
   } catch (error) {

@@ -1,17 +1,27 @@
 /**
- * The "load" step of the inbound pipeline: everything decideInbound needs about one message, read
- * from the database inside the transaction that will apply the decision.
+ * The "load" step of the inbound pipeline: everything deciding a batch of messages needs, read with one
+ * statement per kind inside the transaction that will apply the decisions. A single message is a batch
+ * of one.
  */
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { InboundConfig, InboundContext, OrganizationInfo } from "../cases/inbound.js";
+import { messageIdentity } from "../cases/records.js";
+import { domainOf, normalizeAddress } from "../mail/address.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadLookupKeys, type TokenCase } from "../mail/threading.js";
-import type { Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
-import { findOrganizationByDomain } from "../store/repos/organizations.js";
-import { getStaffByEmail } from "../store/repos/staff.js";
-import { cases, contacts, messages, organizations, outbox } from "../store/schema/index.js";
+import type { Contact } from "../store/repos/contacts.js";
+import {
+  activeStaffByEmail,
+  autoRepliesTo,
+  caseNumbersByMessageId,
+  caseStatuses,
+  contactsByEmail,
+  organizationsByDomain,
+  storedMessageIds,
+  tokenCase,
+} from "../store/repos/inbound.js";
+import type { Organization } from "../store/repos/organizations.js";
 
 export interface MailboxInfo {
   name: string;
@@ -19,113 +29,82 @@ export interface MailboxInfo {
   defaultPolicy: string;
 }
 
-type OrgRow = typeof organizations.$inferSelect;
+/** What the database says about a batch's senders and threads, as of the load. */
+export interface BatchFacts {
+  /** Identities (messageIdentity) already stored. */
+  stored: Set<string>;
+  contacts: Map<string, { contact: Contact; org: Organization }>;
+  staff: Map<string, { email: string; name: string; role: string }>;
+  /** Domain → the organization that lists it. */
+  domains: Map<string, Organization>;
+  /** Message-ID → case number, for every Message-ID the batch answers or reports. */
+  threaded: Map<string, number>;
+  /** Case number → the case a subject token names (absent: no such case). */
+  tokenCases: Map<number, TokenCase>;
+  cases: Map<number, { status: CaseStatus; organization: string }>;
+  /** Automatic replies queued to each sender in the last hour. */
+  autoReplies: Map<string, number>;
+}
 
-export function organizationInfo(o: OrgRow): OrganizationInfo {
+export function organizationInfo(o: Organization): OrganizationInfo {
   return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone };
 }
 
-/** Automatic replies (acknowledgments, refusals) queued to each address in the hour before `now`. */
-export function autoRepliesTo(db: Db, addresses: string[], now: number): Promise<Array<{ address: string; n: number }>> {
-  return db
-    .select({ address: sql<string>`t.address`, n: sql<number>`count(*)::int` })
-    .from(sql`${outbox}, unnest(${outbox.to}) as t(address)`)
-    .where(
-      and(
-        inArray(outbox.kind, ["acknowledgment", "refusal"]),
-        gte(outbox.createdAt, new Date(now - 3_600_000)),
-        sql`t.address = any(${sql.param(addresses)}::text[])`,
-      ),
-    )
-    .groupBy(sql`t.address`);
+/** The Message-IDs a message answers or reports: what its thread is looked up by. */
+export function threadRefsOf(msg: NormalizedMessage, config: InboundConfig): { ids: string[]; token: number | null } {
+  const keys = threadLookupKeys(msg, config.caseTokenFormat);
+  return { ids: [...new Set([...keys.messageIds, ...msg.reportedMessageIds])], token: keys.caseToken };
 }
 
-async function autoRepliesSince(db: Db, address: string, now: number): Promise<number> {
-  const [row] = await autoRepliesTo(db, [address], now);
-  return row?.n ?? 0;
-}
-
-async function loadSender(db: Db, address: string): Promise<InboundContext["sender"]> {
-  const domain = address.split("@")[1] ?? "";
+export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: InboundConfig, now: number): Promise<BatchFacts> {
+  const senders = [...new Set(msgs.map((m) => normalizeAddress(m.from?.address)).filter(Boolean))];
+  const domains = [...new Set(senders.map(domainOf).filter(Boolean))];
+  const refs = msgs.map((m) => threadRefsOf(m, config));
+  const ids = [...new Set(refs.flatMap((r) => r.ids))];
+  const tokens = [...new Set(refs.map((r) => r.token).filter((t): t is number => t !== null))];
   // Independent look-ups, sent together: postgres.js pipelines them on the transaction's connection.
-  const [[contactRow], staffRow, domainOrg] = await Promise.all([
-    address
-      ? db.select().from(contacts).innerJoin(organizations, eq(contacts.organizationId, organizations.id)).where(eq(contacts.email, address))
-      : Promise.resolve([]),
-    address ? getStaffByEmail(db, address) : Promise.resolve(undefined),
-    domain ? findOrganizationByDomain(db, domain) : Promise.resolve(undefined),
+  const [stored, contacts, staff, byDomain, threaded, tokenRows, replies] = await Promise.all([
+    storedMessageIds(db, msgs.map(messageIdentity)),
+    contactsByEmail(db, senders),
+    activeStaffByEmail(db, senders),
+    organizationsByDomain(db, domains),
+    caseNumbersByMessageId(db, ids),
+    Promise.all(tokens.map((t) => tokenCase(db, t))),
+    autoRepliesTo(db, senders, now),
   ]);
-  return {
-    contact: contactRow
-      ? {
-          email: contactRow.contacts.email,
-          name: contactRow.contacts.name,
-          dtc: contactRow.contacts.dtc,
-          active: contactRow.contacts.active,
-          organization: organizationInfo(contactRow.organizations),
-        }
-      : null,
-    staff: staffRow?.active ? { email: staffRow.email, name: staffRow.name, role: staffRow.role } : null,
-    domainOrganization: domainOrg ? { name: domainOrg.name } : null,
-  };
+  const tokenCases = new Map(tokenRows.filter((t): t is TokenCase => t !== null).map((t) => [t.number, t]));
+  const cases = await caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]);
+  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies };
 }
 
-async function loadTokenCase(db: Db, number: number): Promise<TokenCase | null> {
-  const [c] = await db.select({ id: cases.id, organizationId: cases.organizationId }).from(cases).where(eq(cases.number, number));
-  if (!c) return null;
-  const [senders, orgContacts] = await Promise.all([
-    db.select({ from: messages.from, to: messages.to, cc: messages.cc }).from(messages).where(eq(messages.caseId, c.id)),
-    db.select({ email: contacts.email }).from(contacts).where(eq(contacts.organizationId, c.organizationId)),
-  ]);
-  const participants = new Set<string>();
-  for (const m of senders) for (const a of [m.from, ...m.to, ...m.cc]) participants.add(a.toLowerCase());
-  return { number, participants: [...participants], organizationContacts: orgContacts.map((r) => r.email) };
-}
-
-async function loadThread(db: Db, msg: NormalizedMessage, tokenFormat: string): Promise<InboundContext["thread"]> {
-  const keys = threadLookupKeys(msg, tokenFormat);
-  const byMessageId = new Map<string, number>();
-  const caseInfo = new Map<number, { status: CaseStatus; organization: string }>();
-  const ids = [...new Set([...keys.messageIds, ...msg.reportedMessageIds])];
-  if (ids.length) {
-    const rows = await db
-      .select({ messageId: messages.messageId, number: cases.number })
-      .from(messages)
-      .innerJoin(cases, eq(messages.caseId, cases.id))
-      .where(inArray(messages.messageId, ids));
-    const sent = await db
-      .select({ messageId: outbox.messageId, number: cases.number })
-      .from(outbox)
-      .innerJoin(cases, eq(outbox.caseId, cases.id))
-      .where(inArray(outbox.messageId, ids));
-    for (const r of [...rows, ...sent]) if (r.messageId) byMessageId.set(r.messageId, r.number);
-  }
-  const tokenCase = keys.caseToken !== null ? await loadTokenCase(db, keys.caseToken) : null;
-  const numbers = [...new Set([...byMessageId.values(), ...(tokenCase ? [tokenCase.number] : [])])];
-  if (numbers.length) {
-    const rows = await db
-      .select({ number: cases.number, status: cases.status, organization: organizations.name })
-      .from(cases)
-      .innerJoin(organizations, eq(cases.organizationId, organizations.id))
-      .where(inArray(cases.number, numbers));
-    for (const r of rows) caseInfo.set(r.number, { status: r.status, organization: r.organization });
-  }
-  return { byMessageId, tokenCase, cases: caseInfo };
-}
-
-export async function loadInboundContext(
-  db: Db,
+/** One message's InboundContext, from the batch's facts; `queued`: automatic replies decided earlier in the batch. */
+export function contextFor(
   msg: NormalizedMessage,
-  mailbox: MailboxInfo,
-  policies: ReadonlyMap<string, Policy>,
-  config: InboundConfig,
-  now: number,
-): Promise<InboundContext> {
-  const address = msg.from?.address.trim().toLowerCase() ?? "";
-  const [sender, thread, autoReplyCount] = await Promise.all([
-    loadSender(db, address),
-    loadThread(db, msg, config.caseTokenFormat),
-    address ? autoRepliesSince(db, address, now) : Promise.resolve(0),
-  ]);
-  return { mailbox, policies, sender, thread, autoReplyCount, config };
+  facts: BatchFacts,
+  env: { mailbox: MailboxInfo; policies: InboundContext["policies"]; config: InboundConfig },
+  queued: ReadonlyMap<string, number>,
+): InboundContext {
+  const address = normalizeAddress(msg.from?.address);
+  const found = facts.contacts.get(address);
+  const domainOrg = facts.domains.get(domainOf(address));
+  const { ids, token } = threadRefsOf(msg, env.config);
+  const byMessageId = new Map<string, number>();
+  for (const id of ids) {
+    const number = facts.threaded.get(id);
+    if (number !== undefined) byMessageId.set(id, number);
+  }
+  return {
+    mailbox: env.mailbox,
+    policies: env.policies,
+    sender: {
+      contact: found
+        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org) }
+        : null,
+      staff: facts.staff.get(address) ?? null,
+      domainOrganization: domainOrg ? { name: domainOrg.name } : null,
+    },
+    thread: { byMessageId, tokenCase: token === null ? null : (facts.tokenCases.get(token) ?? null), cases: facts.cases },
+    autoReplyCount: (facts.autoReplies.get(address) ?? 0) + (queued.get(address) ?? 0),
+    config: env.config,
+  };
 }

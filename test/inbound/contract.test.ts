@@ -7,7 +7,7 @@ import { createContact } from "../../src/store/repos/contacts.js";
 import { createOrganization, setContract } from "../../src/store/repos/organizations.js";
 import { listOutbox } from "../../src/store/repos/outbox.js";
 import { createStaff } from "../../src/store/repos/staff.js";
-import { processRawMessage } from "../../src/inbound/drain.js";
+import { processRawMessage } from "../../src/inbound/process.js";
 import { schedulerTick } from "../../src/scheduler/tick.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, SUPPORT, testDesk } from "../support/desk.js";

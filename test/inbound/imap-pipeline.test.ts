@@ -13,7 +13,8 @@ import { listOutbox } from "../../src/store/repos/outbox.js";
 import {
   attachments, caseEvents, cases, contacts, inboundRejections, mailboxCursors, messages, organizations, outbox, processingAttempts, staff,
 } from "../../src/store/schema/index.js";
-import { drainSource, processRawMessage } from "../../src/inbound/drain.js";
+import { drainSource } from "../../src/inbound/drain.js";
+import { processRawMessage } from "../../src/inbound/process.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, seedAcme, SUPPORT } from "../support/desk.js";
 import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../support/dovecot.js";

@@ -8,7 +8,8 @@ import { listCases } from "../../src/store/repos/cases.js";
 import { listRejections } from "../../src/store/repos/mailboxes.js";
 import { listOutbox } from "../../src/store/repos/outbox.js";
 import { messages } from "../../src/store/schema/index.js";
-import { drainSource, processRawMessage } from "../../src/inbound/drain.js";
+import { drainSource } from "../../src/inbound/drain.js";
+import { processRawMessage } from "../../src/inbound/process.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, SUPPORT, useMaildirDesk } from "../support/desk.js";
 

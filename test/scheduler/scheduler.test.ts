@@ -6,7 +6,7 @@ import { ManualClock } from "../../src/clock/clock.js";
 import type { Db } from "../../src/store/database.js";
 import { listOutbox } from "../../src/store/repos/outbox.js";
 import { attachments, caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, staff } from "../../src/store/schema/index.js";
-import { processRawMessage } from "../../src/inbound/drain.js";
+import { processRawMessage } from "../../src/inbound/process.js";
 import { schedulerTick } from "../../src/scheduler/tick.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, seedAcme, SUPPORT, testDesk } from "../support/desk.js";

@@ -11,7 +11,7 @@ import { createContact } from "../../src/store/repos/contacts.js";
 import { createOrganization } from "../../src/store/repos/organizations.js";
 import { createStaff } from "../../src/store/repos/staff.js";
 import type { Desk } from "../../src/desk.js";
-import type { InboundDeps } from "../../src/inbound/drain.js";
+import type { InboundDeps } from "../../src/inbound/process.js";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,41 +1,63 @@
 /**
- * Applying a "new-case" plan: the case, its first events, its SLA state and the acknowledgment,
- * all in the caller's transaction. The acknowledgment's idempotency key is the case's source message,
- * so a retried transaction or a re-delivered message can never queue a second one.
+ * The plan for opening a case, worked out in memory (pure): the case row, its first events, its first SLA
+ * state and the acknowledgment that tells the requester the case number and the first-response due time.
+ * The acknowledgment's idempotency key is the case number, so a retried transaction or a re-delivered
+ * message can never queue a second one.
  */
-import { and, eq } from "drizzle-orm";
-import type { NewCasePlan } from "../cases/inbound.js";
-import { formatBytes, formatDue, readerZone } from "../cases/present.js";
-import { AppError } from "../errors.js";
-import type { NormalizedMessage } from "../mail/message.js";
-import { caseSubject, caseToken, messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
-import { enqueue, type NewOutgoing } from "../outbox/queue.js";
-import { serviceLevelFor } from "../policy/select.js";
-import { withContract } from "../policy/contract.js";
-import type { Policy, ServiceLevel } from "../policy/types.js";
-import type { MetricStatus } from "../sla/types.js";
-import type { Db } from "../store/database.js";
-import { createCase, type Case, type NewCase } from "../store/repos/cases.js";
-import { otherDtcs } from "../store/repos/contacts.js";
-import { caseEvents, contacts, messages, organizations } from "../store/schema/index.js";
-import { evaluateTrail, nextActionDate, slaSnapshot } from "../scheduler/case-sla.js";
 import type { Desk } from "../desk.js";
+import { caseSubject, caseToken, messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
+import type { NewOutgoing } from "../outbox/queue.js";
+import { withContract } from "../policy/contract.js";
+import { serviceLevelFor } from "../policy/select.js";
+import type { Policy, ServiceLevel } from "../policy/types.js";
+import { evaluateTrail, nextActionDate, slaSnapshot } from "../scheduler/case-sla.js";
+import type { MetricStatus } from "../sla/types.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import type { NewCasePlan } from "./inbound.js";
+import { formatBytes, formatDue, readerZone } from "./present.js";
 
-type OrgRow = typeof organizations.$inferSelect;
-type ContactRow = typeof contacts.$inferSelect;
+/** What opening a case needs to know of the organization. */
+export interface OpeningOrganization {
+  id: number;
+  entitlements: string[];
+  timeZone: string | null;
+  closedDates: string[];
+  contract: ServiceLevel[] | null;
+}
 
-export interface OpenCaseInput {
-  desk: Desk;
-  plan: NewCasePlan;
-  msg: NormalizedMessage;
-  /** The stored inbound message row that opened the case. */
-  messageRowId: number;
-  now: number;
+/** What opening a case needs to know of the requester. */
+export interface OpeningRequester {
+  id: number;
+  email: string;
+  name: string;
+  timeZone: string | null;
+}
+
+/** The case row as opening writes it (the number comes from the database's sequence). */
+export interface NewCaseRecord {
+  organizationId: number;
+  requesterId: number;
+  subject: string;
+  caseType: string;
+  severity: string;
+  severitySource: string;
+  severityReason: string;
+  environment: string | null;
+  productVersion: string | null;
+  clientApp: string | null;
+  namespaces: string[];
+  templateFields: Record<string, string>;
+  missingFields: string[];
+  policyId: string;
+  openedAt: Date;
+  updatedAt: Date;
+  slaState: ReturnType<typeof slaSnapshot>;
+  nextActionAt: Date | null;
 }
 
 /** What opening a case writes, worked out in memory: the case row, its first events, its first-response due. */
 export interface CaseOpening {
-  values: NewCase;
+  values: NewCaseRecord;
   events: Array<{ kind: string; actor: string; data: Record<string, unknown> }>;
   firstResponse: MetricStatus | null;
 }
@@ -44,7 +66,7 @@ export interface CaseOpening {
  * The trail a new case starts with, evaluated here so the case row is written once. The automatic
  * acknowledgment is not a response, but Konneqt's workaround and resolution clocks run from it. Pure.
  */
-export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OrgRow, requester: ContactRow, now: number): CaseOpening {
+export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OpeningOrganization, requester: OpeningRequester, now: number): CaseOpening {
   const opened = {
     kind: "opened",
     actor: plan.requester.email,
@@ -81,47 +103,14 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
   };
 }
 
-export function policyFor(desk: Desk, plan: NewCasePlan): Policy {
-  const policy = desk.policies.get(plan.policyId);
-  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
-  return policy;
-}
-
-/** One case opened in the caller's transaction (the single-message path; see inbound-batch.ts for many). */
-export async function openCase(tx: Db, input: OpenCaseInput): Promise<Case> {
-  const { desk, plan, msg, now } = input;
-  const policy = policyFor(desk, plan);
-  const [found] = await tx
-    .select({ org: organizations, requester: contacts })
-    .from(contacts)
-    .innerJoin(organizations, eq(contacts.organizationId, organizations.id))
-    .where(and(eq(contacts.email, plan.requester.email), eq(organizations.name, plan.organization.name)));
-  if (!found) throw new AppError("E_DIRECTORY", `organization "${plan.organization.name}" or contact ${plan.requester.email} vanished`);
-  const { org, requester } = found;
-  const opening = planCaseOpening(policy, plan, msg, org, requester, now);
-  const created = await createCase(tx, opening.values);
-  const at = new Date(now);
-  // Independent statements sent together (one write on the connection), the acknowledgment after them.
-  const [, , cc] = await Promise.all([
-    tx.update(messages).set({ caseId: created.id }).where(eq(messages.id, input.messageRowId)),
-    tx.insert(caseEvents).values(opening.events.map((e) => ({ ...e, caseId: created.id, at }))),
-    plan.acknowledge && policy.ackCcDtcs ? otherDtcs(tx, org.id, requester.id) : Promise.resolve([]),
-  ]);
-  if (plan.acknowledge) {
-    const ack = acknowledgmentMessage({ desk, policy, plan, msg, org, requester, caseRow: created, firstResponse: opening.firstResponse, cc: cc.map((c) => c.email) });
-    await enqueue(tx, ack, now);
-  }
-  return created;
-}
-
-interface AckInput {
+export interface AckInput {
   desk: Desk;
   policy: Policy;
   plan: NewCasePlan;
   msg: NormalizedMessage;
-  org: OrgRow;
-  requester: ContactRow;
-  caseRow: Pick<Case, "id" | "number" | "subject">;
+  org: OpeningOrganization;
+  requester: OpeningRequester;
+  caseRow: { id: number; number: number; subject: string };
   firstResponse: MetricStatus | null;
   /** The organization's other DTCs, when the policy copies them. */
   cc: string[];

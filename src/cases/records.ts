@@ -1,0 +1,107 @@
+/**
+ * The rows that record an inbound message and a message that opened nothing (refused, ignored,
+ * quarantined), as plain data: the inbound pipeline writes them, and a message's identity is what makes
+ * a second copy of it a duplicate. Pure.
+ */
+import { createHash } from "node:crypto";
+import type { NormalizedMessage } from "../mail/message.js";
+
+/** Where an inbound message came from. */
+export interface InboundSource {
+  mailbox: { name: string; address: string; defaultPolicy: string };
+  /** IMAP UIDVALIDITY/UID when numeric (Maildir file names are not). */
+  uidValidity: number | null;
+  uid: number | null;
+  receivedAt: number | null;
+}
+
+export interface InboundMessageRecord {
+  mailbox: string;
+  direction: "in";
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  receivedAt: Date;
+  rawSize: number;
+  sourceUidValidity: number | null;
+  sourceUid: number | null;
+  contentHash: string | null;
+}
+
+export type Disposition = "refused" | "ignored" | "quarantined";
+
+export interface RejectionRecord {
+  mailbox: string;
+  messageId: string | null;
+  sourceUidValidity: number | null;
+  sourceUid: number | null;
+  from: string | null;
+  subject: string | null;
+  reasonCode: string;
+  detail: string;
+  disposition: Disposition;
+  at: Date;
+}
+
+/**
+ * What makes two copies of a message the same: its Message-ID; for mail without one, a digest of what
+ * the sender wrote (trace headers, which differ between copies, left out), kept in the same unique
+ * column so the database itself turns a second copy into a duplicate.
+ */
+export function messageIdentity(msg: NormalizedMessage): string {
+  if (msg.messageId) return msg.messageId;
+  const hash = createHash("sha256");
+  const parts = [
+    msg.from?.address ?? "",
+    msg.to.map((a) => a.address).join(","),
+    msg.cc.map((a) => a.address).join(","),
+    String(msg.date ?? ""),
+    msg.subject,
+    msg.text,
+    ...msg.attachments.map((a) => a.sha256),
+  ];
+  for (const part of parts) hash.update(part).update("\u0000");
+  return `${hash.digest("hex").slice(0, 40)}@no-message-id.invalid`;
+}
+
+export function messageRecord(msg: NormalizedMessage, src: InboundSource, now: number): InboundMessageRecord {
+  return {
+    mailbox: src.mailbox.name,
+    direction: "in",
+    messageId: messageIdentity(msg),
+    inReplyTo: msg.inReplyTo,
+    references: msg.references,
+    from: msg.from?.address ?? "",
+    to: msg.to.map((a) => a.address),
+    cc: msg.cc.map((a) => a.address),
+    subject: msg.subject,
+    text: msg.text,
+    html: msg.html,
+    receivedAt: new Date(src.receivedAt ?? now),
+    rawSize: msg.rawSize,
+    sourceUidValidity: src.uidValidity,
+    sourceUid: src.uid,
+    contentHash: msg.contentHash,
+  };
+}
+
+export function rejectionRecord(msg: NormalizedMessage, src: InboundSource, disposition: Disposition, reasonCode: string, detail: string, now: number): RejectionRecord {
+  return {
+    mailbox: src.mailbox.name,
+    messageId: msg.messageId,
+    sourceUidValidity: src.uidValidity,
+    sourceUid: src.uid,
+    from: msg.from?.address ?? null,
+    subject: msg.subject,
+    reasonCode,
+    detail,
+    disposition,
+    at: new Date(now),
+  };
+}

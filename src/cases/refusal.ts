@@ -1,0 +1,36 @@
+/** The polite reply to a sender who may not open a case (pure). */
+import type { Desk } from "../desk.js";
+import type { NormalizedMessage } from "../mail/message.js";
+import { messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
+import type { NewOutgoing } from "../outbox/queue.js";
+import type { DecisionCommon, RefusePlan } from "./inbound.js";
+import { messageIdentity } from "./records.js";
+
+/** null when there is no address to answer. */
+export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan): NewOutgoing | null {
+  const to = msg.from?.address;
+  if (!to) return null;
+  const key = `refusal:${messageIdentity(msg)}`;
+  const body = desk.templates.render("refusal", {
+    senderName: msg.from?.name || null,
+    senderAddress: to,
+    subject: msg.subject,
+    organizationName: plan.reason === "unknown-sender" ? null : plan.organizationName,
+    ineligible: plan.reason === "ineligible" ? plan.detail : null,
+    supportAddress: desk.fromAddress,
+  });
+  return {
+    idempotencyKey: key,
+    kind: "refusal",
+    caseId: null,
+    from: desk.fromAddress,
+    to: [to],
+    replyTo: desk.fromAddress,
+    subject: `Re: ${msg.subject || "your message"}`.slice(0, 900),
+    messageId: messageIdFor(key, desk.supportDomain),
+    ...threadRefs({ messageId: msg.messageId, references: msg.references }),
+    headers: { ...standardHeaders("refusal", desk.fromAddress) },
+    text: body.text,
+    html: body.html,
+  };
+}
