@@ -8,6 +8,7 @@
  *  4. staff mail is correspondence on a case;
  *  5. a customer's reply joins its case; a new request opens one only for an active DTC.
  */
+import { normalizeAddress } from "../mail/address.js";
 import { checkSenderAuthentication } from "../mail/auth-results.js";
 import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
@@ -22,7 +23,7 @@ export function decideInbound(msg: NormalizedMessage, ctx: InboundContext, now: 
   const { config } = ctx;
   const classification = ctx.classification ?? classifyMessage(msg, { ourDomains: config.ourDomains, ourAddresses: config.ourAddresses });
   const auth = ctx.auth ?? checkSenderAuthentication(msg, { authservId: config.authservId, requireDkimOrSpf: config.requireDkimOrSpf });
-  const sender = msg.from?.address.trim().toLowerCase() ?? "";
+  const sender = normalizeAddress(msg.from?.address);
   const common: DecisionCommon = {
     sender,
     classification,
