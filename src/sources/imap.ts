@@ -15,6 +15,7 @@ import type { ImapFlow } from "imapflow";
 import type { Clock } from "../clock/clock.js";
 import type { BackoffOptions } from "./backoff.js";
 import { boundsBytes, checkMaxBytes, prefixWithinBytes } from "./byte-budget.js";
+import { CoalescedBatches } from "./coalesced-batches.js";
 import { anySignal, ImapConnection } from "./imap-connection.js";
 import { assertOwnKey, silentLogger, SourceError } from "./types.js";
 import type { Cursor, FetchResult, MailSource, MessageKey, SourceLogger, SourceMessage } from "./types.js";
@@ -188,35 +189,10 @@ export class ImapSource implements MailSource {
    */
   markProcessed(key: MessageKey): Promise<void> {
     assertOwnKey(this.name, this.folder, key);
-    return new Promise<void>((resolve, reject) => {
-      this.pendingMarks.push({ key, resolve, reject });
-      this.startMarking();
-    });
+    return this.marks.submit(key);
   }
 
-  private startMarking(): void {
-    if (this.marking) return;
-    this.marking = this.flushMarks().finally(() => {
-      this.marking = null;
-      // A mark that arrived after the loop's last look but before this line must not be left waiting.
-      if (this.pendingMarks.length > 0) this.startMarking();
-    });
-  }
-
-  private pendingMarks: Array<{ key: MessageKey; resolve: () => void; reject: (e: unknown) => void }> = [];
-  private marking: Promise<void> | null = null;
-
-  private async flushMarks(): Promise<void> {
-    while (this.pendingMarks.length > 0) {
-      const batch = this.pendingMarks.splice(0);
-      try {
-        await this.conn.run("markProcessed", (client) => this.markMany(client, batch.map((b) => b.key)));
-        for (const b of batch) b.resolve();
-      } catch (error) {
-        for (const b of batch) b.reject(error);
-      }
-    }
-  }
+  private readonly marks = new CoalescedBatches<MessageKey>((keys) => this.conn.run("markProcessed", (client) => this.markMany(client, keys)));
 
   private async markMany(client: ImapFlow, keys: MessageKey[]): Promise<void> {
     const lock = await client.getMailboxLock(this.folder);
