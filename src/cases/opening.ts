@@ -55,11 +55,11 @@ export interface NewCaseRecord {
   nextActionAt: Date | null;
 }
 
-/** What opening a case writes, worked out in memory: the case row, its first events, its first-response due. */
+/** What opening a case writes, worked out in memory: the case row, its first events, its initial-response due. */
 export interface CaseOpening {
   values: NewCaseRecord;
   events: Array<{ kind: string; actor: string; data: Record<string, unknown> }>;
-  firstResponse: MetricStatus | null;
+  initialResponse: MetricStatus | null;
 }
 
 /**
@@ -99,7 +99,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       nextActionAt: nextActionDate(evaluation, now),
     },
     events: [opened, acknowledged],
-    firstResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
+    initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
   };
 }
 
@@ -111,7 +111,7 @@ export interface AckInput {
   org: OpeningOrganization;
   requester: OpeningRequester;
   caseRow: { id: number; number: number; subject: string };
-  firstResponse: MetricStatus | null;
+  initialResponse: MetricStatus | null;
   /** The organization's other DTCs, when the policy copies them. */
   cc: string[];
 }
@@ -142,8 +142,9 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
       downgraded: plan.severity.source === "downgrade",
       reason: plan.severity.reason,
     },
-    firstResponse: a.firstResponse
-      ? { due: formatDue(a.firstResponse.dueAt, zone), target: a.firstResponse.targetText, coverage: coverageWords(policy, plan, a.org.contract) }
+    // The template's name for the initial-response metric (templates in a templatesDir rely on it).
+    firstResponse: a.initialResponse
+      ? { due: formatDue(a.initialResponse.dueAt, zone), target: a.initialResponse.targetText, coverage: coverageWords(policy, plan, a.org.contract) }
       : null,
     missingFields: plan.missingFields,
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),

@@ -133,7 +133,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     if (!p.s.decision.acknowledge) return;
     const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
     result.acknowledgments.push(
-      acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, firstResponse: p.opening.firstResponse, cc }),
+      acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
     );
   });
   await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links)]);
