@@ -9,10 +9,10 @@
  * for the environment (it is reported missing), and staff can reclassify. The same holds for a refusal
  * (Konneqt Basic: incidents in production only) that depends on the unknown environment.
  */
-import { checkEligibility, resolveSeverity } from "../policy/select.js";
-import type { CaseTypeId, Condition, EntitlementId, Environment, Policy, SeverityLevel } from "../policy/types.js";
+import { checkEligibility, resolveSeverity } from "../../policy/select.js";
+import type { CaseTypeId, Condition, EntitlementId, Environment, Policy, SeverityLevel } from "../../policy/types.js";
 import type { FieldName } from "./template-labels.js";
-import { stripReplyPrefixes } from "./subject.js";
+import { stripReplyPrefixes } from "../../mail/subject.js";
 
 export { chooseCaseType } from "./case-type.js";
 export type { CaseTypeChoice } from "./case-type.js";
