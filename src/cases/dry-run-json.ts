@@ -4,7 +4,7 @@
  * script can rely on the shape.
  */
 import type { NormalizedMessage } from "../mail/message.js";
-import { readTemplate } from "../mail/template.js";
+import { readTemplate } from "./intake/template.js";
 import type { InboundDecision } from "./inbound.js";
 import { bodyText } from "./new-case.js";
 

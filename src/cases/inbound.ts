@@ -4,10 +4,10 @@
  */
 import type { AuthResult } from "../mail/auth-results.js";
 import type { Classification, MessageKind } from "../mail/classify.js";
-import type { SeverityChoice } from "../mail/severity.js";
-import type { FieldName } from "../mail/template-labels.js";
+import type { SeverityChoice } from "./intake/severity.js";
+import type { FieldName } from "./intake/template-labels.js";
 import type { TokenCase } from "../mail/threading.js";
-import type { Deployment } from "../mail/environment.js";
+import type { Deployment } from "./intake/environment.js";
 import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
 

@@ -6,8 +6,8 @@
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { isForwardSubject, stripQuotedHistory } from "../mail/quoted.js";
-import { chooseCaseType, chooseSeverity, missingFields } from "../mail/severity.js";
-import { normaliseEnvironment, readTemplate } from "../mail/template.js";
+import { chooseCaseType, chooseSeverity, missingFields } from "./intake/severity.js";
+import { normaliseEnvironment, readTemplate } from "./intake/template.js";
 import type { Policy } from "../policy/types.js";
 import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound.js";
 

@@ -75,6 +75,7 @@ function formatDue(policy: Policy, r: DueReport, openedAt: number, zone: string)
   if (r.refused) return [...out, `refused:  ${r.caseType} severity ${r.severity} cannot be opened`, ...reasons, ""].join("\n");
   if (r.severity !== r.requestedSeverity) out.push(`severity: ${r.requestedSeverity} downgraded to ${r.severity}`, ...reasons);
   else out.push(...r.reasons.map((x) => `note:     ${x.trim().replace(/\s+/g, " ")}`));
+  if (r.needsEnvironment) out.push("hint:     pass --environment to apply the rule held back");
   out.push(
     `case:     ${r.caseType}, ${r.severityName}, environment ${r.environment ?? "not given"}`,
     `hours:    ${r.coverage === "24x7" ? `24x7 (wall-clock, ${r.zone})` : `${policy.calendar.description} (${r.zone})`}`,

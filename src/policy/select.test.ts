@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadBundledPolicies } from "./load.js";
-import { applyEligibility, checkEligibility, resolveSeverity } from "./select.js";
+import { eligibleSeverity } from "./eligibility.js";
+import { checkEligibility, resolveSeverity } from "./select.js";
 import type { Policy } from "./types.js";
 
 const policies = loadBundledPolicies();
@@ -67,18 +68,18 @@ describe("eligibility", () => {
 
   it("konneqt P0 without a managed deployment becomes P1; with one it stays P0", () => {
     const facts = { caseType: "incident" as const, severity: "P0", environment: "production" as const, entitlements: [] };
-    expect(applyEligibility(get("konneqt-enterprise"), facts)).toEqual({
+    expect(eligibleSeverity(get("konneqt-enterprise"), facts)).toEqual({
       refused: false,
       severity: "P1",
-      reasons: ["P0 applies to Managed Deployments only, so this incident is handled as P1."],
+      reasons: ["P0 applies to Managed Deployments only, so this incident is handled as P1. The organization does not hold the managed-deployment entitlement."],
     });
-    expect(applyEligibility(get("konneqt-enterprise"), { ...facts, entitlements: ["managed-deployment"] })).toEqual({ refused: false, severity: "P0", reasons: [] });
+    expect(eligibleSeverity(get("konneqt-enterprise"), { ...facts, entitlements: ["managed-deployment"] })).toEqual({ refused: false, severity: "P0", reasons: [] });
   });
 
   it("konneqt-basic refuses incidents outside production but takes queries", () => {
     const basic = get("konneqt-basic");
     expect(checkEligibility(basic, { caseType: "incident", severity: "P2", environment: "pre-production", entitlements: [] })).toMatchObject({ ok: false, refuse: true });
-    expect(applyEligibility(basic, { caseType: "incident", severity: "P2", environment: "pre-production", entitlements: [] })).toMatchObject({ refused: true, severity: "P2" });
+    expect(eligibleSeverity(basic, { caseType: "incident", severity: "P2", environment: "pre-production", entitlements: [] })).toMatchObject({ refused: true, severity: "P2" });
     expect(checkEligibility(basic, { caseType: "query", severity: "P3", environment: "development", entitlements: [] })).toEqual({ ok: true });
     expect(checkEligibility(basic, { caseType: "incident", severity: "P1", environment: "production", entitlements: [] })).toEqual({ ok: true });
   });

@@ -1,6 +1,6 @@
 /**
  * Pure look-ups others need once a policy is loaded: which severity a customer's words mean, which service
- * level applies to a case, and whether a severity is allowed for this case (or must be downgraded / refused).
+ * level applies to a case, and which eligibility rule a severity breaks (eligibility.ts follows the rules).
  */
 import type { CaseTypeId, Condition, EligibilityRule, EntitlementId, Environment, Policy, ServiceLevel, SeverityLevel } from "./types.js";
 
@@ -90,25 +90,4 @@ export function checkEligibility(policy: Policy, facts: CaseFacts): EligibilityR
       : { ok: false, rule, refuse: true, ...extra };
   }
   return { ok: true };
-}
-
-export type EligibleSeverity =
-  | { refused: false; severity: string; reasons: string[] }
-  | { refused: true; severity: string; reasons: string[]; rule: EligibilityRule };
-
-/**
- * Follows downgrades to the severity the case may have ("1" in development → "2"), collecting the reasons to
- * state in the acknowledgment. Validation rejects circular downgrades; the step limit is a second guard.
- */
-export function applyEligibility(policy: Policy, facts: CaseFacts): EligibleSeverity {
-  let severity = facts.severity;
-  const reasons: string[] = [];
-  for (let step = 0; step <= policy.severities.length; step++) {
-    const result = checkEligibility(policy, { ...facts, severity });
-    if (result.ok) return { refused: false, severity, reasons };
-    reasons.push(result.rule.reason);
-    if (result.refuse) return { refused: true, severity, reasons, rule: result.rule };
-    severity = result.downgradeTo!;
-  }
-  return { refused: false, severity, reasons };
 }

@@ -32,8 +32,10 @@ describe("sla due report", () => {
 
   it("does not apply an environment rule when the environment is not given, and says so", () => {
     const r = dueReport(q("vantiq", "1", "2026-11-20T16:00:00-08:00"));
-    expect(r).toMatchObject({ refused: false, severity: "1" });
-    expect(r.reasons[0]).toMatch(/^not applied, the environment is not given: Severity 1 applies only to a VANTIQ production environment/);
+    expect(r).toMatchObject({ refused: false, severity: "1", needsEnvironment: true });
+    expect(r.reasons).toEqual([
+      "This applies only to production environments and the request names no environment; Severity 1 (Business-critical) is kept until the environment is known.",
+    ]);
     const basic = dueReport(q("konneqt-basic", "P2", "2026-11-20T19:00:00-03:00"));
     expect(lines(basic, "UTC-3")["initial-response"]).toBe("2026-11-23T11:00:00.000-03:00");
   });

@@ -1,11 +1,12 @@
 /**
  * What `sla due` answers: every due time of a case opened at an instant, after the policy's eligibility
- * rules (a Severity 1 outside production is handled as Severity 2, and the report says why). Pure: the
- * CLI parses and prints, this decides.
+ * rules (a Severity 1 outside production is handled as Severity 2, and the report says why), decided and
+ * worded as for a new case (src/policy/eligibility.ts). Pure: the CLI parses and prints, this decides.
  */
 import type { Instant } from "../calendar/types.js";
 import { AppError } from "../errors.js";
-import { applyEligibility, checkEligibility, resolveSeverity, serviceLevelFor } from "../policy/select.js";
+import { eligibleSeverity } from "../policy/eligibility.js";
+import { resolveSeverity, serviceLevelFor } from "../policy/select.js";
 import { CASE_TYPE_IDS, METRIC_IDS, type CaseTypeId, type Environment, type MetricId, type Policy } from "../policy/types.js";
 import { calendarsForPolicy, effectiveZone } from "./calendars.js";
 import { evaluateCase } from "./engine.js";
@@ -41,6 +42,8 @@ export type DueReport =
       caseType: CaseTypeId;
       environment: Environment | null;
       reasons: string[];
+      /** A rule was held back because the environment is not given (`--environment` applies it). */
+      needsEnvironment: boolean;
       coverage: "business" | "24x7";
       zone: string;
       lines: DueLine[];
@@ -60,7 +63,7 @@ export function dueReport(q: DueQuery): DueReport {
   checkEntitlements(policy, q.entitlements);
   const metric = checkMetric(q.metric);
   const facts = { caseType, severity: level0.id, environment, entitlements: q.entitlements };
-  const eligible = eligibilityFor(policy, facts);
+  const eligible = eligibleSeverity(policy, facts);
   if (eligible.refused) return { refused: true, requestedSeverity: level0.id, severity: eligible.severity, caseType, reasons: eligible.reasons };
 
   const severity = eligible.severity;
@@ -88,7 +91,8 @@ export function dueReport(q: DueQuery): DueReport {
   }
   const severityName = policy.severities.find((s) => s.id === severity)?.name ?? severity;
   const zone = effectiveZone(policy, q.customerZone);
-  return { refused: false, requestedSeverity: level0.id, severity, severityName, caseType, environment, reasons: eligible.reasons, coverage: level.coverage, zone, lines };
+  const needsEnvironment = eligible.needsEnvironment === true;
+  return { refused: false, requestedSeverity: level0.id, severity, severityName, caseType, environment, reasons: eligible.reasons, needsEnvironment, coverage: level.coverage, zone, lines };
 }
 
 function checkCaseType(policy: Policy, text: string | undefined): CaseTypeId {
@@ -122,18 +126,4 @@ function checkMetric(text: string | undefined): MetricId | undefined {
     throw new AppError("E_USAGE", `--metric must be one of ${METRIC_IDS.join(", ")}, got "${text}"`);
   }
   return text as MetricId;
-}
-
-/**
- * As the inbound pipeline does: a rule that fails only because the environment is not given is not
- * applied (downgrading a real production outage for a missing line would be worse); it is reported.
- */
-function eligibilityFor(policy: Policy, facts: Parameters<typeof applyEligibility>[1]): ReturnType<typeof applyEligibility> {
-  if (facts.environment === null || facts.environment === undefined) {
-    const check = checkEligibility(policy, facts);
-    if (!check.ok && check.undetermined) {
-      return { refused: false, severity: facts.severity, reasons: [`not applied, the environment is not given: ${check.rule.reason} Pass --environment to apply it.`] };
-    }
-  }
-  return applyEligibility(policy, facts);
 }

@@ -2,12 +2,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PARSE_LIMITS } from "./message.js";
-import { parseMessage } from "./parse.js";
-import { isForwardSubject, stripQuotedHistory } from "./quoted.js";
+import { DEFAULT_PARSE_LIMITS } from "../../mail/message.js";
+import { parseMessage } from "../../mail/parse.js";
+import { isForwardSubject, stripQuotedHistory } from "../../mail/quoted.js";
 import { normaliseEnvironment, readTemplate } from "./template.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/mail/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/mail/${name}`, import.meta.url));
 const read = async (name: string) => {
   const msg = await parseMessage(readFileSync(fixture(name)), DEFAULT_PARSE_LIMITS);
   return readTemplate(stripQuotedHistory(msg.text, { isForward: isForwardSubject(msg.subject) }));

@@ -5,7 +5,7 @@
  * one line at a time, splits it at the first separator outside parentheses, and asks whether the
  * part before it is a known label; everything else is prose and is skipped.
  */
-import { stripQuotedHistory } from "./quoted.js";
+import { stripQuotedHistory } from "../../mail/quoted.js";
 import { FIELD_ALIASES, MULTILINE_FIELDS, WEAK_LABELS } from "./template-labels.js";
 import type { FieldName } from "./template-labels.js";
 

@@ -3,7 +3,7 @@
  * ask for them. Policies spell fields in kebab-case ("steps-to-reproduce", "namespace"); the result uses the
  * template reader's names ("stepsToReproduce", "namespaces") so it reads alongside `fields`.
  */
-import type { Policy } from "../policy/types.js";
+import type { Policy } from "../../policy/types.js";
 import { normaliseEnvironment } from "./environment.js";
 import { FIELD_NAMES, FIELD_LABELS } from "./template-labels.js";
 import type { FieldName } from "./template-labels.js";

@@ -2,7 +2,7 @@
  * What a customer writes for "environment" → the policy's environment and VANTIQ's deployment kind (pure).
  * "Production (public cloud)", "staging", "Konneqt pre production", "dev.vantiq.com", "edge node in prod".
  */
-import type { Environment } from "../policy/types.js";
+import type { Environment } from "../../policy/types.js";
 
 export type Deployment = "public-cloud" | "private-cloud" | "edge-node";
 

@@ -1,18 +1,14 @@
 /**
  * Which severity a new case gets (pure): the template's severity/priority field through the policy's
  * aliases, else a subject tag ([Sev1], [P1], "Severity 2:"), else the policy's default; then the policy's
- * eligibility rules, following downgrades ("Severity 1 only in production") until one holds.
- *
- * Unknown environment: the rule cannot be decided yet (Severity 1 with no environment named). We keep the
- * requested severity and say that the environment is needed: downgrading a real production outage because
- * the customer left out one line would delay exactly the cases that matter most, the acknowledgment asks
- * for the environment (it is reported missing), and staff can reclassify. The same holds for a refusal
- * (Konneqt Basic: incidents in production only) that depends on the unknown environment.
+ * eligibility rules (src/policy/eligibility.ts, shared with `sla due`: an unknown environment keeps the
+ * requested severity and is asked for).
  */
-import { checkEligibility, resolveSeverity } from "../policy/select.js";
-import type { CaseTypeId, Condition, EntitlementId, Environment, Policy, SeverityLevel } from "../policy/types.js";
+import { eligibleSeverity } from "../../policy/eligibility.js";
+import { resolveSeverity } from "../../policy/select.js";
+import type { CaseTypeId, EntitlementId, Environment, Policy, SeverityLevel } from "../../policy/types.js";
 import type { FieldName } from "./template-labels.js";
-import { stripReplyPrefixes } from "./subject.js";
+import { stripReplyPrefixes } from "../../mail/subject.js";
 
 export { chooseCaseType } from "./case-type.js";
 export type { CaseTypeChoice } from "./case-type.js";
@@ -63,45 +59,22 @@ function requestedSeverity(policy: Policy, fields: SeverityInput["fields"], subj
   return { level, source: "default", reason: [...notes, `${none}; the policy's default, ${level.name}, applies.`].join(" ") };
 }
 
+/** The policy's eligibility rules (src/policy/eligibility.ts) after what the customer asked for. */
 function applyRules(policy: Policy, input: SeverityInput, requested: Requested): SeverityChoice {
-  const facts = { caseType: input.caseType, environment: input.environment, entitlements: input.entitlements };
-  let id = requested.level.id;
-  const whys: string[] = [];
-  // Each downgrade may break another rule; validation rejects cycles, the bound is a second guard.
-  for (let step = 0; step <= policy.severities.length; step++) {
-    const result = checkEligibility(policy, { ...facts, severity: id });
-    if (result.ok) break;
-    const source = whys.length > 0 ? "downgrade" : requested.source;
-    const sofar = whys.length > 0 ? { requested: requested.level.id } : {};
-    if (result.undetermined) {
-      // Not the rule's own reason: it announces the downgrade we are not making.
-      const envs = (result.rule.requires.environments ?? []).join(" or ");
-      const why = `This applies only to ${envs} environments and the request names no environment; ${nameOf(policy, id)} is kept until the environment is known.`;
-      return { id, source, reason: join(requested.reason, ...whys, why), ...sofar, needsEnvironment: true };
-    }
-    const why = `${oneLine(result.rule.reason)} ${whatFailed(result.rule.requires, input)}`;
-    if (result.refuse) {
-      return { id, source, reason: join(requested.reason, ...whys, why), requested: requested.level.id, refused: { reason: why } };
-    }
-    whys.push(why);
-    id = result.downgradeTo!;
-  }
-  if (whys.length === 0) return { id, source: requested.source, reason: requested.reason };
-  return { id, source: "downgrade", reason: join(requested.reason, ...whys), requested: requested.level.id };
+  const facts = { caseType: input.caseType, severity: requested.level.id, environment: input.environment, entitlements: input.entitlements };
+  const eligible = eligibleSeverity(policy, facts);
+  const downgraded = eligible.severity !== requested.level.id;
+  const choice: SeverityChoice = {
+    id: eligible.severity,
+    source: downgraded ? "downgrade" : requested.source,
+    reason: eligible.reasons.length === 0 ? requested.reason : join(requested.reason, ...eligible.reasons),
+  };
+  if (downgraded || eligible.refused) choice.requested = requested.level.id;
+  if (eligible.refused) choice.refused = { reason: eligible.reasons.at(-1)! };
+  else if (eligible.needsEnvironment) choice.needsEnvironment = true;
+  return choice;
 }
 
-/** "The request names development." / "The organization does not hold managed-deployment." */
-function whatFailed(requires: Condition, input: SeverityInput): string {
-  const parts: string[] = [];
-  if (requires.environments && (!input.environment || !requires.environments.includes(input.environment))) {
-    parts.push(input.environment ? `The request names ${input.environment}.` : "The request names no environment.");
-  }
-  const lacking = (requires.entitlements ?? []).filter((e) => !input.entitlements.includes(e));
-  if (lacking.length > 0) parts.push(`The organization does not hold the ${lacking.join(", ")} entitlement.`);
-  return parts.join(" ");
-}
-
-const nameOf = (policy: Policy, id: string): string => policy.severities.find((s) => s.id === id)?.name ?? id;
 const oneLine = (text: string): string => text.replace(/\s+/g, " ").trim();
 const join = (...parts: string[]): string => parts.map(oneLine).filter(Boolean).join(" ");
 

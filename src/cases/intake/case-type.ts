@@ -3,9 +3,9 @@
  * tag ("[Query]", "RFE:"), else the policy's default. Konneqt's seed asks customers to "Correctly classify
  * the issue as an Incident, Query, Security Report Analysis, Service Request, or another applicable category".
  */
-import type { CaseTypeId, Policy } from "../policy/types.js";
+import type { CaseTypeId, Policy } from "../../policy/types.js";
 import type { FieldName } from "./template-labels.js";
-import { stripReplyPrefixes } from "./subject.js";
+import { stripReplyPrefixes } from "../../mail/subject.js";
 
 export interface CaseTypeChoice {
   id: CaseTypeId;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadBundledPolicies } from "../policy/load.js";
-import type { Environment, Policy } from "../policy/types.js";
+import { loadBundledPolicies } from "../../policy/load.js";
+import type { Environment, Policy } from "../../policy/types.js";
 import { chooseCaseType, chooseSeverity, missingFields, subjectSeverityTag } from "./severity.js";
 import { readTemplate } from "./template.js";
 
