@@ -5,8 +5,9 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { IANAZone } from "luxon";
-import { createCliContext, type AppContext } from "../context.js";
+import { createCliContext, loadCliPolicies, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
+import type { Policy } from "../policy/types.js";
 import * as store from "../store/index.js";
 
 export const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -30,6 +31,12 @@ export async function withDatabase<T>(command: Command, fn: (db: store.Db, ctx: 
   } finally {
     await ctx.close();
   }
+}
+
+/** The policy catalogue under the global --config (bundled plus policies.dirs), and any `extraDirs`. */
+export function policiesOf(command: Command, extraDirs: string[] = []): Map<string, Policy> {
+  const { config } = command.optsWithGlobals<{ config?: string }>();
+  return loadCliPolicies({ configPath: config, env: process.env, extraDirs });
 }
 
 export function table(header: string[], rows: Array<Array<string | null | undefined>>, indent = ""): string {
