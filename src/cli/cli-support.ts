@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { IANAZone } from "luxon";
 import { createCliContext, loadCliPolicies, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
+import { normalizeAddress } from "../mail/address.js";
 import type { Policy } from "../policy/types.js";
 import * as store from "../store/index.js";
 
@@ -62,7 +63,7 @@ export function checkDay(day: string | undefined, flag: string): string | null {
 
 export function checkEmail(email: string): string {
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email.trim())) throw new AppError("E_INVALID", `"${email}" is not an email address`);
-  return email.trim().toLowerCase();
+  return normalizeAddress(email);
 }
 
 export async function readText(file: string): Promise<string> {

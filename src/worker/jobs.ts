@@ -5,6 +5,7 @@
  */
 import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
+import { normalizeAddress } from "../mail/address.js";
 import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
 import { createParsePool, inlineParser, type MessageParser } from "../mail/parse-pool.js";
 import { deliverAllDue } from "../outbox/deliver.js";
@@ -57,7 +58,7 @@ export function inboundDepsFor(ctx: AppContext, desk: Desk, parser: MessageParse
       unknownSenders: config.unknownSenders,
       caseTokenFormat: config.caseToken,
       ourDomains: [config.supportDomain],
-      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map((a) => a.toLowerCase()))],
+      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map(normalizeAddress))],
       ...(config.authservId ? { authservId: config.authservId } : {}),
       requireDkimOrSpf: config.requireDkimOrSpf,
     },
