@@ -6,7 +6,7 @@ const noSleep = () => Promise.resolve();
 
 /** A function that fails with the given errors in turn, then returns "done". */
 function failing(...errors: unknown[]) {
-  return vi.fn(async (): Promise<string> => {
+  return vi.fn(async (_attempt: number): Promise<string> => {
     const next = errors.shift();
     if (next !== undefined) throw next;
     return "done";

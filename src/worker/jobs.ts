@@ -126,15 +126,15 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   }));
   const scheduler: Job = {
     name: "scheduler",
-    run: async () => {
-      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) });
+    run: async (signal) => {
+      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
       if (queued > 0) outbox.wake();
     },
   };
 
   const digest: Job = {
     name: "digest",
-    run: async () => {
+    run: async (signal) => {
       const { queued } = await digestTick({
         db: ctx.database.db,
         desk,
@@ -142,6 +142,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
         logger: ctx.logger.child({ subsystem: "digest" }),
         localTime: ctx.config.digest.localTime,
         sendEmpty: ctx.config.digest.sendEmpty,
+        signal,
       });
       if (queued > 0) outbox.wake();
     },

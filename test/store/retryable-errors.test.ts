@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../../src/store/database.js";
+import { executeRows, openDatabase, type Db } from "../../src/store/database.js";
 import { isRetryable } from "../../src/store/errors.js";
 import { retryTransient } from "../../src/store/retry.js";
 import { testDatabases, type TestDatabase } from "../support/db.js";
@@ -13,7 +13,7 @@ import { testDatabases, type TestDatabase } from "../support/db.js";
 const caught = (p: Promise<unknown>) => p.then(() => expect.fail("expected a failure"), (error: unknown) => error);
 
 it("a refused connection is retryable", async () => {
-  const error = await caught(openDatabase({ url: "postgres://postgres@127.0.0.1:1/none" }));
+  const error = await caught(openDatabase({ url: "postgres://postgres@127.0.0.1:1/none", dataDir: "unused" }));
   expect(error).toMatchObject({ code: "E_DB_CONNECT" });
   expect(isRetryable(error)).toBe(true);
 });
@@ -34,11 +34,11 @@ describe.runIf(postgresOnly.length > 0)("on Postgres", () => {
     const result = await retryTransient(
       async (attempt) => {
         if (attempt === 1) await db.execute(sql`select pg_terminate_backend(pg_backend_pid())`);
-        return db.execute(sql`select 42 as answer`);
+        return executeRows<{ answer: number }>(db, sql`select 42 as answer`);
       },
       { baseMs: 10, onRetry: (error) => seen.push(error) },
     );
-    expect([...result].map((r) => Number(r.answer))).toEqual([42]);
+    expect(result.map((r) => Number(r.answer))).toEqual([42]);
     expect(seen).toHaveLength(1);
     expect(isRetryable(seen[0])).toBe(true);
   });
