@@ -10,7 +10,7 @@ import { loadConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { ValidationError } from "./errors.js";
 import { createLogger, type Logger } from "./log/logger.js";
-import { bundledPoliciesDir, loadPolicies } from "./policy/load.js";
+import { loadPolicyCatalogue } from "./policy/load.js";
 import type { Policy } from "./policy/types.js";
 import { migrate, openDatabase, type Database } from "./store/database.js";
 
@@ -37,7 +37,7 @@ export interface ContextOptions {
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
   const clock = opts.clock ?? new SystemClock();
   const logger = opts.logger ?? createLogger(config);
-  const policies = loadPolicies([bundledPoliciesDir(), ...config.policies.dirs]);
+  const policies = loadPolicyCatalogue(config.policies.dirs);
   checkMailboxPolicies(config, policies, opts.configFile ?? null);
   await createLocalFolders(config);
 
@@ -79,6 +79,15 @@ export async function createCliContext(options: {
   const { config, file } = loadConfig({ path: options.configPath, env: options.env });
   const logger = createLogger(config, { level: "warn", destination: process.stderr, pretty: false });
   return createContext(config, { logger, clock: options.clock, migrate: options.migrate, configFile: file });
+}
+
+/**
+ * The policy catalogue alone, for commands that need no database (`sla due`, `calendar open`, `policy …`):
+ * the config is found exactly as for every other command, so its policies.dirs count here too.
+ */
+export function loadCliPolicies(options: { configPath?: string; env: NodeJS.ProcessEnv; extraDirs?: string[] }): Map<string, Policy> {
+  const { config } = loadConfig({ path: options.configPath, env: options.env });
+  return loadPolicyCatalogue([...config.policies.dirs, ...(options.extraDirs ?? [])]);
 }
 
 /** A mailbox naming a policy that is not loaded would fail on its first message; fail at start-up instead. */

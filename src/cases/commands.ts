@@ -3,6 +3,7 @@
  * before any other text. Pure: (text, policy, staff list) → typed commands, the text without them, and
  * the errors. Any error means nothing is applied (all-or-nothing), so the caller checks `errors` first.
  */
+import { normalizeAddress } from "../mail/address.js";
 import { resolveSeverity } from "../policy/select.js";
 import type { CaseTypeId, Policy } from "../policy/types.js";
 
@@ -112,7 +113,7 @@ function status(value: string, line: number): Outcome {
 
 function assign(value: string, line: number, ctx: CommandContext): Outcome {
   if (value === "") return { reason: "#assign needs the email address of an active staff member" };
-  const email = value.replace(/^mailto:/i, "").replace(/^<|>$/g, "").trim().toLowerCase();
-  const member = ctx.staff.find((s) => s.email.toLowerCase() === email && s.active !== false);
+  const email = normalizeAddress(value.replace(/^mailto:/i, "").replace(/^<|>$/g, ""));
+  const member = ctx.staff.find((s) => normalizeAddress(s.email) === email && s.active !== false);
   return member ? { command: { kind: "assign", staffId: member.id, email: member.email, line } } : { reason: `${email} is not an active staff member` };
 }

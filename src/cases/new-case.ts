@@ -3,7 +3,7 @@
  * fields, case type, severity (with eligibility) and what to ask for in the acknowledgment. An eligibility rule
  * that refuses this kind of case (Konneqt Basic: incidents in production only) turns it into a refusal.
  */
-import { AppError } from "../errors.js";
+import { requirePolicy } from "../policy/catalogue.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { isForwardSubject, stripQuotedHistory } from "../mail/quoted.js";
 import { chooseCaseType, chooseSeverity, missingFields } from "./intake/severity.js";
@@ -22,15 +22,7 @@ export function summariseAttachments(msg: Pick<NormalizedMessage, "attachments">
 
 export function policyFor(ctx: Pick<InboundContext, "policies" | "mailbox">, contact: ContactInfo): Policy {
   const id = contact.organization.policyId ?? ctx.mailbox.defaultPolicy;
-  const policy = ctx.policies.get(id);
-  if (!policy) {
-    throw new AppError(
-      "E_POLICY_UNKNOWN",
-      `organization "${contact.organization.name}" uses policy "${id}", which is not loaded (loaded: ${[...ctx.policies.keys()].join(", ") || "none"}); fix the organization's policy or add the policy file`,
-      { organization: contact.organization.name, policyId: id },
-    );
-  }
-  return policy;
+  return requirePolicy(ctx.policies, id, `organization "${contact.organization.name}"`);
 }
 
 export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact: ContactInfo, acknowledge: boolean): NewCasePlan | RefusePlan {

@@ -1,4 +1,5 @@
 /** Who the sender is to us, and whether we may answer them automatically (pure). */
+import { normalizeAddress } from "../mail/address.js";
 import type { AuthResult } from "../mail/auth-results.js";
 import type { Authorization, InboundContext } from "./inbound.js";
 
@@ -17,7 +18,7 @@ export function authorizationOf(ctx: Pick<InboundContext, "sender">, auth: AuthR
  */
 export function autoReplyAllowed(ctx: Pick<InboundContext, "autoReplyCount" | "config">, sender: string): boolean {
   if (sender === "") return false;
-  if (ctx.config.ourAddresses.some((a) => a.trim().toLowerCase() === sender)) return false;
+  if (ctx.config.ourAddresses.some((a) => normalizeAddress(a) === sender)) return false;
   return ctx.autoReplyCount < ctx.config.autoReplyCapPerHour;
 }
 

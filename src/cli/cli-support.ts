@@ -5,8 +5,10 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { IANAZone } from "luxon";
-import { createCliContext, type AppContext } from "../context.js";
+import { createCliContext, loadCliPolicies, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
+import { normalizeAddress } from "../mail/address.js";
+import type { Policy } from "../policy/types.js";
 import * as store from "../store/index.js";
 
 export const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -32,6 +34,12 @@ export async function withDatabase<T>(command: Command, fn: (db: store.Db, ctx: 
   }
 }
 
+/** The policy catalogue under the global --config (bundled plus policies.dirs), and any `extraDirs`. */
+export function policiesOf(command: Command, extraDirs: string[] = []): Map<string, Policy> {
+  const { config } = command.optsWithGlobals<{ config?: string }>();
+  return loadCliPolicies({ configPath: config, env: process.env, extraDirs });
+}
+
 export function table(header: string[], rows: Array<Array<string | null | undefined>>, indent = ""): string {
   if (rows.length === 0) return `${indent}(none)`;
   const cells = [header, ...rows.map((r) => r.map((v) => v ?? "-"))];
@@ -55,7 +63,7 @@ export function checkDay(day: string | undefined, flag: string): string | null {
 
 export function checkEmail(email: string): string {
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email.trim())) throw new AppError("E_INVALID", `"${email}" is not an email address`);
-  return email.trim().toLowerCase();
+  return normalizeAddress(email);
 }
 
 export async function readText(file: string): Promise<string> {

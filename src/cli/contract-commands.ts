@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { AppError } from "../errors.js";
+import { requirePolicy } from "../policy/catalogue.js";
 import { parseContract } from "../policy/contract.js";
 import * as store from "../store/index.js";
 import { readText, withDatabase } from "./cli-support.js";
@@ -24,8 +25,7 @@ export function registerContractCommands(program: Command): void {
           process.stdout.write(`contract of "${found.name}" removed\n`);
           return;
         }
-        const policy = ctx.policies.get(found.policyId);
-        if (!policy) throw new AppError("E_POLICY_UNKNOWN", `organization "${found.name}" uses policy "${found.policyId}", which is not loaded`);
+        const policy = requirePolicy(ctx.policies, found.policyId, `organization "${found.name}"`);
         const levels = parseContract(await readText(file!), file!, policy);
         await store.setContract(db, found.id, levels);
         process.stdout.write(`contract of "${found.name}" set: ${levels.length} service level(s) ahead of policy ${policy.id}\n`);

@@ -9,6 +9,7 @@ import { createContext } from "../context.js";
 import { instantAt } from "../digest/days.js";
 import { managerZone, previewDigest } from "../digest/job.js";
 import { AppError } from "../errors.js";
+import { normalizeAddress } from "../mail/address.js";
 import { getStaffByEmail } from "../store/repos/staff.js";
 import { deskFromConfig } from "../desk.js";
 
@@ -40,7 +41,7 @@ async function runPreview(opts: PreviewOptions, configPath: string | undefined):
   const ctx = await createContext(config, { migrate: true, configFile: file });
   try {
     const manager = await getStaffByEmail(ctx.database.db, opts.manager);
-    if (!manager) throw new AppError("E_NOT_FOUND", `no staff member with email ${opts.manager.trim().toLowerCase()} (managers are staff with role manager)`);
+    if (!manager) throw new AppError("E_NOT_FOUND", `no staff member with email ${normalizeAddress(opts.manager)} (managers are staff with role manager)`);
     const desk = deskFromConfig(config, ctx.policies);
     const now = opts.date ? instantAt(opts.date, config.digest.localTime, managerZone(manager, desk)) : ctx.clock.now();
     const mail = await previewDigest(ctx.database.db, desk, manager, now);

@@ -10,7 +10,7 @@
 import type { Command } from "commander";
 import { createCliContext, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
-import { sqlState, isRetryable } from "../store/errors.js";
+import { isRetryable, isUndefinedTable } from "../store/errors.js";
 import { insertRejection } from "../store/repos/mailboxes.js";
 import { cases, inboundRejections, messages } from "../store/schema/index.js";
 import { and, desc, eq, isNull } from "drizzle-orm";
@@ -88,7 +88,7 @@ async function dryRun(deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boole
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : formatDryRun(result.json));
     return 0;
   } catch (error) {
-    const hint = sqlState(error) === "42P01" ? " (the database has no tables yet: run `support-inbox migrate` first)" : "";
+    const hint = isUndefinedTable(error) ? " (the database has no tables yet: run `support-inbox migrate` first)" : "";
     return fail(1, `dry run failed: ${messageOf(error)}${hint}`);
   }
 }
@@ -103,7 +103,8 @@ async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Bu
     process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `${applied.outcome}${caseNumber !== null ? ` case #${caseNumber}` : ""} ${msg.messageId ? `<${msg.messageId}>` : "(no Message-ID)"}\n`);
     return 0;
   } catch (error) {
-    if (isTemporary(error)) return fail(EX_TEMPFAIL, `${messageOf(error)} (temporary failure: the MTA keeps the message and retries)`);
+    // Database unreachable, restarting or overloaded (store/errors.ts): the same message will go through later.
+    if (isRetryable(error)) return fail(EX_TEMPFAIL, `${messageOf(error)} (temporary failure: the MTA keeps the message and retries)`);
     return quarantine(ctx, mailbox, raw, error, json);
   }
 }
@@ -145,20 +146,6 @@ async function attachRaw(ctx: AppContext, mailbox: MailboxInfo, messageId: strin
     .orderBy(desc(r.id))
     .limit(1);
   if (row) await ctx.database.db.update(r).set({ raw }).where(eq(r.id, row.id));
-}
-
-const TEMPORARY_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
-
-/** Database unreachable, restarting or overloaded: the same message will go through later. */
-export function isTemporary(error: unknown): boolean {
-  const state = sqlState(error) ?? "";
-  if (isRetryable(error) || /^(08|53|57P)/.test(state)) return true;
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (TEMPORARY_ERRNO.has(code) || code === "E_DB_CONNECT" || code === "E_DB_OPEN")) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

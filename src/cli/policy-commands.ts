@@ -1,17 +1,13 @@
 /**
  * `support-inbox policy …`: list the loaded policies, show one, check a policy file.
- * Policies come from the bundled policies/ folder plus any `--policies DIR` (config will add more later).
+ * Policies come from the bundled policies/ folder, the config's policies.dirs, and any `--policies DIR`.
  */
 import type { Command } from "commander";
-import { AppError, ValidationError } from "../errors.js";
-import { bundledPoliciesDir, loadPolicies, loadPolicyFile } from "../policy/load.js";
+import { ValidationError } from "../errors.js";
+import { requirePolicy } from "../policy/catalogue.js";
+import { loadPolicyFile } from "../policy/load.js";
 import { formatPolicy } from "../policy/format.js";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function policiesFrom(extraDirs: string[]) {
-  return loadPolicies([bundledPoliciesDir(), ...extraDirs]);
-}
+import { collect, policiesOf } from "./cli-support.js";
 
 export function registerPolicyCommands(program: Command): void {
   const policy = program.command("policy").description("support policies: list, show, check");
@@ -21,8 +17,8 @@ export function registerPolicyCommands(program: Command): void {
     .description("list the available policies")
     .option("--policies <dir>", "another directory of policy YAML files (repeatable)", collect, [])
     .option("--json", "print JSON")
-    .action((opts: { policies: string[]; json?: boolean }) => {
-      const rows = [...policiesFrom(opts.policies).values()].map((p) => ({
+    .action((opts: { policies: string[]; json?: boolean }, command: Command) => {
+      const rows = [...policiesOf(command, opts.policies).values()].map((p) => ({
         id: p.id,
         name: p.name,
         seed: p.seed,
@@ -43,10 +39,8 @@ export function registerPolicyCommands(program: Command): void {
     .argument("<id>", "policy id, e.g. vantiq")
     .option("--policies <dir>", "another directory of policy YAML files (repeatable)", collect, [])
     .option("--json", "print the loaded policy as JSON")
-    .action((id: string, opts: { policies: string[]; json?: boolean }) => {
-      const all = policiesFrom(opts.policies);
-      const found = all.get(id);
-      if (!found) throw new AppError("E_UNKNOWN_POLICY", `no policy "${id}"; known policies: ${[...all.keys()].join(", ")}`);
+    .action((id: string, opts: { policies: string[]; json?: boolean }, command: Command) => {
+      const found = requirePolicy(policiesOf(command, opts.policies), id);
       process.stdout.write(opts.json ? `${JSON.stringify(found, null, 2)}\n` : formatPolicy(found));
     });
 

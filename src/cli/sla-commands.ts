@@ -1,5 +1,6 @@
 /**
- * `support-inbox sla due …`: every due time of a case opened at an instant, under a bundled policy.
+ * `support-inbox sla due …`: every due time of a case opened at an instant, under a policy of the catalogue
+ * (bundled plus the config's policies.dirs).
  * `support-inbox calendar open …`: is the policy's desk open at an instant, and when it next opens.
  * Instants are ISO 8601; without an offset they are read in --tz (or the policy's zone).
  */
@@ -7,20 +8,12 @@ import type { Command } from "commander";
 import { formatInstant, parseInstant } from "../calendar/format.js";
 import { parseZone } from "../calendar/spec.js";
 import { AppError } from "../errors.js";
-import { loadBundledPolicies } from "../policy/load.js";
+import { requirePolicy } from "../policy/catalogue.js";
 import type { Policy } from "../policy/types.js";
 import { calendarsForPolicy, effectiveZone } from "../sla/calendars.js";
 import { dueReport, ENVIRONMENTS, type DueReport } from "../sla/due-report.js";
 import { calendarCommand } from "./calendar-commands.js";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function findPolicy(id: string): Policy {
-  const all = loadBundledPolicies();
-  const policy = all.get(id);
-  if (!policy) throw new AppError("E_UNKNOWN_POLICY", `no policy "${id}"; known policies: ${[...all.keys()].join(", ")}`);
-  return policy;
-}
+import { collect, policiesOf } from "./cli-support.js";
 
 function checkZone(tz: string | undefined): string | undefined {
   if (tz !== undefined && !parseZone(tz)) {
@@ -44,8 +37,8 @@ interface DueOptions {
   json?: boolean;
 }
 
-function runDue(opts: DueOptions): void {
-  const policy = findPolicy(opts.policy);
+function runDue(opts: DueOptions, command: Command): void {
+  const policy = requirePolicy(policiesOf(command), opts.policy);
   const tz = checkZone(opts.tz);
   const openedAt = parseInstant(opts.at, tz ?? effectiveZone(policy, null));
   const report = dueReport({
@@ -91,8 +84,8 @@ function formatDue(policy: Policy, r: DueReport, openedAt: number, zone: string)
   return out.join("\n") + "\n";
 }
 
-function runOpen(opts: { policy: string; at: string; tz?: string; json?: boolean }): void {
-  const policy = findPolicy(opts.policy);
+function runOpen(opts: { policy: string; at: string; tz?: string; json?: boolean }, command: Command): void {
+  const policy = requirePolicy(policiesOf(command), opts.policy);
   const tz = checkZone(opts.tz);
   const zone = tz ?? effectiveZone(policy, null);
   const at = parseInstant(opts.at, zone);

@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, isNotNull, ne, notInArray, sql } from "drizzle-orm";
 import { AppError } from "../errors.js";
+import { bareAddress } from "../mail/address.js";
 import type { Db } from "../store/database.js";
 import { otherDtcs, type Contact } from "../store/repos/contacts.js";
 import type { Case } from "../store/repos/cases.js";
@@ -17,9 +18,6 @@ export interface CaseParties {
   /** The organization's other active DTCs who are on the case: in a message of its thread, either way. */
   otherDtcs: Contact[];
 }
-
-/** "Jane <jane@x>" or "jane@x" → "jane@x". */
-export const bareAddress = (value: string): string => (/<([^>]+)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
 
 export async function loadParties(tx: Db, caseRow: Case): Promise<CaseParties> {
   const [row] = await tx

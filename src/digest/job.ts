@@ -11,6 +11,7 @@ import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
 import { listStaff, type Staff } from "../store/repos/staff.js";
+import { retryTransient } from "../store/retry.js";
 import type { Desk } from "../desk.js";
 import { buildDigest, type DigestData } from "./build.js";
 import { instantAt, localDay } from "./days.js";
@@ -28,6 +29,8 @@ export interface DigestTickOptions {
   localTime?: string;
   /** Send the short "no breaches" note on a quiet day (config digest.sendEmpty). */
   sendEmpty?: boolean;
+  /** Ends the waits between tries of a transient database failure. */
+  signal?: AbortSignal;
 }
 
 export interface DigestTickSummary {
@@ -66,7 +69,8 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   for (const { manager, day, zone } of due) {
     try {
       const data = buildDigest({ cases: loaded.cases, zone, now });
-      const outcome = await recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true);
+      // One transaction, safe to run again: a day already recorded comes back "taken".
+      const outcome = await retryTransient(() => recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true), { signal: opts.signal });
       if (outcome === "queued") summary.queued++;
       if (outcome === "quiet") summary.quiet++;
       if (outcome !== "taken") logger.info({ manager: manager.email, day, breaches: data.breaches.length, atRisk: data.atRisk.length, outcome }, "daily digest");

@@ -14,7 +14,7 @@ import type { Desk } from "../desk.js";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
-import type { Policy } from "../policy/types.js";
+import { requirePolicy } from "../policy/catalogue.js";
 import type { Db } from "../store/database.js";
 import { activeDtcsOf, insertCaseEvents, insertCases, insertInboundMessages, insertRejections, linkMessagesToCases, nextCaseNumbers } from "../store/repos/inbound.js";
 import { insertAttachments } from "../store/repos/messages.js";
@@ -93,12 +93,6 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
   return results;
 }
 
-export function policyFor(desk: Desk, plan: NewCasePlan): Policy {
-  const policy = desk.policies.get(plan.policyId);
-  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `policy "${plan.policyId}" is not loaded`);
-  return policy;
-}
-
 interface OpenedCases {
   /** Round index → case number. */
   numbers: Map<number, number>;
@@ -114,7 +108,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     if (!found || found.org.name !== s.decision.organization.name) {
       throw new AppError("E_DIRECTORY", `organization "${s.decision.organization.name}" or contact ${s.decision.requester.email} vanished`);
     }
-    const policy = policyFor(desk, s.decision);
+    const policy = requirePolicy(desk.policies, s.decision.policyId, `organization "${s.decision.organization.name}"`);
     return { s, policy, ...found, opening: planCaseOpening(policy, s.decision, s.msg, found.org, found.contact, now) };
   });
   const ccOrgs = [...new Set(plans.filter((p) => p.s.decision.acknowledge && p.policy.ackCcDtcs).map((p) => p.org.id))];

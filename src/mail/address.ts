@@ -8,6 +8,11 @@ export function normalizeAddress(address: string | null | undefined): string {
   return (address ?? "").trim().toLowerCase();
 }
 
+/** "Jane <Jane@X.example>" or "jane@x.example" → "jane@x.example": a header value's address, normalised. */
+export function bareAddress(value: string): string {
+  return normalizeAddress(/<([^>]+)>/.exec(value)?.[1] ?? value);
+}
+
 /** The domain of a normalised address ("" when there is none). */
 export function domainOf(address: string): string {
   const at = address.lastIndexOf("@");

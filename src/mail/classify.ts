@@ -11,6 +11,7 @@
  * Precedence: bulk|junk counts as auto-reply (vacation programs set it); Precedence: list
  * counts as list.
  */
+import { normalizeAddress } from "./address.js";
 import { headerValue, headerValues, type NormalizedMessage } from "./message.js";
 
 export type MessageKind = "normal" | "auto-reply" | "bounce" | "list" | "loop";
@@ -33,7 +34,7 @@ interface NormalizedContext { domains: Set<string>; addresses: Set<string> }
 export function classifyMessage(msg: NormalizedMessage, ctx: ClassifyContext): Classification {
   const norm: NormalizedContext = {
     domains: new Set(ctx.ourDomains.map((d) => d.trim().toLowerCase())),
-    addresses: new Set(ctx.ourAddresses.map((a) => a.trim().toLowerCase())),
+    addresses: new Set(ctx.ourAddresses.map(normalizeAddress)),
   };
   const order: Array<[MessageKind, Rule]> = [
     ["loop", loopReason],

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from "mailparser";
 import { AppError } from "../errors.js";
+import { normalizeAddress } from "./address.js";
 import { htmlToText } from "./html-text.js";
 import type { DroppedAttachment, HeaderMap, MailAddress, MailAttachment, NormalizedMessage, ParseLimits } from "./message.js";
 
@@ -151,7 +152,7 @@ function addresses(field: AddressObject | AddressObject[] | undefined, warnings:
     for (const e of entries) {
       if (e.group) visit(e.group);
       else if (e.address && ADDRESS.test(e.address.trim()) && !e.address.includes("..")) {
-        out.push({ address: e.address.trim().toLowerCase(), name: (e.name ?? "").trim() });
+        out.push({ address: normalizeAddress(e.address), name: (e.name ?? "").trim() });
       } else if (e.address) warnings.push(`invalid ${label} address ignored: ${e.address}`);
     }
   };

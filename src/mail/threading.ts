@@ -9,6 +9,7 @@
  * the "who may open a case" checks.
  */
 import { AppError } from "../errors.js";
+import { normalizeAddress } from "./address.js";
 import type { NormalizedMessage } from "./message.js";
 
 export const DEFAULT_CASE_TOKEN_FORMAT = "[Case #{number}]";
@@ -93,8 +94,8 @@ function tokenDecision(input: ThreadInput): ThreadDecision {
   const token = extractCaseToken(input.msg.subject, input.caseTokenFormat);
   const tc = input.tokenCase;
   if (!tc) return token === null ? { kind: "new" } : { kind: "new", reason: `the subject names case #${token}, which does not exist` };
-  const sender = input.sender.trim().toLowerCase();
-  const known = (list: string[]) => list.some((a) => a.trim().toLowerCase() === sender);
+  const sender = normalizeAddress(input.sender);
+  const known = (list: string[]) => list.some((a) => normalizeAddress(a) === sender);
   if (known(tc.participants) || known(tc.organizationContacts)) return { kind: "join", caseNumber: tc.number, via: "token" };
   return {
     kind: "new",

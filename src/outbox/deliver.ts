@@ -7,6 +7,7 @@ import { inArray } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
+import { retryTransient } from "../store/retry.js";
 import { attachments, cases } from "../store/schema/index.js";
 import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
@@ -24,6 +25,8 @@ export interface DeliverOptions {
   leaseMs?: number;
   retry?: RetryPolicy;
   random?: () => number;
+  /** Ends the waits between tries of a transient database failure (and, in deliverAllDue, further passes). */
+  signal?: AbortSignal;
 }
 
 export interface DeliverySummary {
@@ -78,7 +81,8 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const { db, sender, clock, logger } = opts;
   const random = opts.random ?? Math.random;
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
-  const rows = await claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs);
+  const transient = { signal: opts.signal };
+  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs), transient);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
   for (const row of rows) {
@@ -99,7 +103,8 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       result = { status: "temporary", error: (error as Error).message };
     }
     try {
-      const outcome = await recordDelivery(db, row, result, clock.now(), random(), opts.retry);
+      // Recording is idempotent (only the claim holder's row matches), so a transient failure is simply tried again.
+      const outcome = await retryTransient(() => recordDelivery(db, row, result, clock.now(), random(), opts.retry), transient);
       if (outcome === "sent") {
         summary.sent++;
         logger.info(log, "mail sent");
@@ -121,8 +126,7 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
 }
 
 export interface DeliverAllOptions extends DeliverOptions {
-  /** Checked between passes: a pass in progress finishes (its rows are claimed), then delivery stops. */
-  signal?: AbortSignal;
+  /** `signal` is also checked between passes: a pass in progress finishes (its rows are claimed), then delivery stops. */
   /** Clock time after which no further pass starts; unset means no limit. */
   budgetMs?: number;
 }

@@ -1,7 +1,9 @@
 /**
- * When to try a temporary delivery failure again: exponential backoff with full jitter, capped,
+ * When to try a temporary delivery failure again: exponential backoff with equal jitter, capped,
  * and a limit after which the row is marked failed (a day of retries covers a long SMTP outage).
  */
+import { backoffDelay } from "../clock/backoff.js";
+
 export interface RetryPolicy {
   baseMs: number;
   maxDelayMs: number;
@@ -15,9 +17,8 @@ export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxDelayMs: 30 * 60_
  * `random` in [0, 1) is a parameter so the rule stays pure and testable.
  */
 export function retryDelay(attempts: number, random: number, policy: RetryPolicy = DEFAULT_RETRY): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
-  // Half fixed, half jitter: never retry immediately, and workers that failed together spread out.
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+  // Half fixed, half jitter (clock/backoff.ts): never retry immediately, and workers that failed together spread out.
+  return backoffDelay(Math.max(0, attempts - 1), { initialMs: policy.baseMs, maxMs: policy.maxDelayMs }, random);
 }
 
 export function shouldGiveUp(attempts: number, policy: RetryPolicy = DEFAULT_RETRY): boolean {

@@ -81,3 +81,8 @@ export function bundledPoliciesDir(): string {
 export function loadBundledPolicies(): Map<string, Policy> {
   return loadPolicies([bundledPoliciesDir()]);
 }
+
+/** The policy catalogue every command and the worker read: the bundled policies, then those in `dirs`. */
+export function loadPolicyCatalogue(dirs: readonly string[]): Map<string, Policy> {
+  return loadPolicies([bundledPoliciesDir(), ...dirs]);
+}

@@ -3,7 +3,7 @@
  * store the evaluation and the scheduler's index (nextActionAt). Used after every change to a case.
  */
 import { and, asc, inArray } from "drizzle-orm";
-import { AppError } from "../errors.js";
+import { requirePolicy } from "../policy/catalogue.js";
 import { withContract } from "../policy/contract.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
 import { calendarsForPolicy } from "../sla/calendars.js";
@@ -25,9 +25,7 @@ export interface SlaFacts {
 }
 
 export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId" | "number">): Policy {
-  const policy = policies.get(c.policyId);
-  if (!policy) throw new AppError("E_POLICY_UNKNOWN", `case #${c.number} uses policy "${c.policyId}", which is not loaded`);
-  return policy;
+  return requirePolicy(policies, c.policyId, `case #${c.number}`);
 }
 
 /** The clock-moving part of several cases' trails in one query, oldest first per case. */

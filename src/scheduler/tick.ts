@@ -13,6 +13,7 @@ import type { MetricStatus, ReminderOwed } from "../sla/types.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { lockDueCases, type Case } from "../store/repos/cases.js";
+import { retryTransient } from "../store/retry.js";
 import { listStaff } from "../store/repos/staff.js";
 import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
 import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
@@ -61,10 +62,11 @@ async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
   return facts;
 }
 
-export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; logger: TickLogger; limit?: number }): Promise<TickSummary> {
+export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; logger: TickLogger; limit?: number; signal?: AbortSignal }): Promise<TickSummary> {
   const { db, desk, clock, logger } = opts;
   const now = clock.now();
-  return db.transaction(async (tx) => {
+  // A serialization failure or a restarted server rolls the whole tick back: run it again (store/retry.ts).
+  return retryTransient(() => db.transaction(async (tx) => {
     const due = await lockDueCases(tx, new Date(now), opts.limit ?? 1000);
     const summary: TickSummary = { cases: due.length, queued: 0, failed: 0 };
     if (due.length === 0) return summary;
@@ -88,7 +90,7 @@ export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; lo
     summary.queued = await applyPlans(tx, plans, now);
     for (const plan of plans) for (const e of plan.events) logger.info({ case: e.caseNumber, ...e.data }, Number(e.data.threshold) >= 1 ? "SLA breached" : "reminder queued");
     return summary;
-  });
+  }), { signal: opts.signal });
 }
 
 interface CasePlan {

@@ -6,7 +6,7 @@
  */
 import { ImapFlow, type Logger as ImapFlowLogger } from "imapflow";
 import type { Clock } from "../clock/clock.js";
-import { backoffDelay, defaultBackoff, type BackoffOptions } from "./backoff.js";
+import { backoffDelay, defaultBackoff, type BackoffOptions } from "../clock/backoff.js";
 import { SourceError, type SourceLogger } from "./types.js";
 
 export interface ImapConnectionOptions {

@@ -13,7 +13,7 @@
  */
 import type { ImapFlow } from "imapflow";
 import type { Clock } from "../clock/clock.js";
-import type { BackoffOptions } from "./backoff.js";
+import type { BackoffOptions } from "../clock/backoff.js";
 import { boundsBytes, checkMaxBytes, prefixWithinBytes } from "./byte-budget.js";
 import { CoalescedBatches } from "./coalesced-batches.js";
 import { anySignal, ImapConnection } from "./imap-connection.js";

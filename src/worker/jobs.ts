@@ -5,6 +5,7 @@
  */
 import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
+import { normalizeAddress } from "../mail/address.js";
 import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
 import { createParsePool, inlineParser, type MessageParser } from "../mail/parse-pool.js";
 import { deliverAllDue } from "../outbox/deliver.js";
@@ -58,7 +59,7 @@ export function inboundDepsFor(ctx: AppContext, desk: Desk, parser: MessageParse
       unknownSenders: config.unknownSenders,
       caseTokenFormat: config.caseToken,
       ourDomains: [config.supportDomain],
-      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map((a) => a.toLowerCase()))],
+      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map(normalizeAddress))],
       ...(config.authservId ? { authservId: config.authservId } : {}),
       requireDkimOrSpf: config.requireDkimOrSpf,
     },
@@ -126,15 +127,15 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   }));
   const scheduler: Job = {
     name: "scheduler",
-    run: async () => {
-      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }) });
+    run: async (signal) => {
+      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
       if (queued > 0) outbox.wake();
     },
   };
 
   const digest: Job = {
     name: "digest",
-    run: async () => {
+    run: async (signal) => {
       const { queued } = await digestTick({
         db: ctx.database.db,
         desk,
@@ -142,6 +143,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
         logger: ctx.logger.child({ subsystem: "digest" }),
         localTime: ctx.config.digest.localTime,
         sendEmpty: ctx.config.digest.sendEmpty,
+        signal,
       });
       if (queued > 0) outbox.wake();
     },

@@ -7,6 +7,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { Logger } from "../log/logger.js";
 import type { WorkLogger } from "../log/work-logger.js";
+import { isRetryable } from "../store/errors.js";
 
 /** A unit of periodic work. It should return promptly when `signal` aborts. */
 export interface Job {
@@ -57,7 +58,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   return result;
 }
 
-/** One tick: every job once, in order. A failing job is logged and the next one still runs. */
+/**
+ * One tick: every job once, in order. A failing job is logged and the next one still runs; `transient` in the
+ * log says whether the failure is in store/errors.ts's retryable table (a database restarting), not a bug.
+ */
 export async function runTick(jobs: Job[], signal: AbortSignal, logger: Logger): Promise<number> {
   let failures = 0;
   for (const job of jobs) {
@@ -66,7 +70,7 @@ export async function runTick(jobs: Job[], signal: AbortSignal, logger: Logger):
       await job.run(signal);
     } catch (error) {
       failures += 1;
-      logger.error({ job: job.name, err: error }, "job failed; continuing with the next one");
+      logger.error({ job: job.name, err: error, transient: isRetryable(error) }, "job failed; continuing with the next one");
     }
   }
   return failures;
@@ -147,7 +151,7 @@ export function wakeableService(opts: {
         try {
           await opts.work(signal);
         } catch (error) {
-          opts.logger.error({ service: opts.name, err: error }, `${opts.name} failed; retrying after the next wait`);
+          opts.logger.error({ service: opts.name, err: error, transient: isRetryable(error) }, `${opts.name} failed; retrying after the next wait`);
         }
         if (signal.aborted) break;
         await wakeup.wait(opts.clock, opts.pollMs, signal);

@@ -84,7 +84,7 @@ describe("wakeableService", () => {
     });
     await s.asleep;
     expect(s.errors).toHaveLength(1);
-    expect(s.errors[0]?.obj).toMatchObject({ service: "outbox", err: new Error("database unavailable") });
+    expect(s.errors[0]?.obj).toMatchObject({ service: "outbox", err: new Error("database unavailable"), transient: false });
     expect(s.errors[0]?.msg).toBe("outbox failed; retrying after the next wait");
 
     const asleep = s.clock.asleep();
@@ -92,6 +92,16 @@ describe("wakeableService", () => {
     await asleep;
     expect(s.rounds()).toBe(2);
     expect(s.errors).toHaveLength(1);
+    s.controller.abort();
+    await s.running;
+  });
+
+  it("marks a failure from the retryable table (a database restarting) as transient", async () => {
+    const s = setup(async () => {
+      throw Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+    });
+    await s.asleep;
+    expect(s.errors[0]?.obj).toMatchObject({ service: "outbox", transient: true });
     s.controller.abort();
     await s.running;
   });

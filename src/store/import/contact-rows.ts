@@ -5,6 +5,7 @@
 import { parse } from "csv-parse/sync";
 import { IANAZone } from "luxon";
 import { AppError } from "../../errors.js";
+import { normalizeAddress } from "../../mail/address.js";
 
 export const CONTACT_CSV_COLUMNS = ["email", "name", "organization", "dtc", "timezone", "active"] as const;
 const REQUIRED = ["email", "name", "organization", "dtc"];
@@ -78,7 +79,7 @@ function checkHeader(header: string[], file: string): string[] {
 /** One record (header → value) to a contact row, or the first reason it is not one. */
 export function validateContactRecord(record: Record<string, string | undefined>, line: number): ContactRow | InvalidRow {
   const value = (k: string) => (record[k] ?? "").trim();
-  const email = value("email").toLowerCase();
+  const email = normalizeAddress(record.email);
   if (!email) return { line, reason: "email is empty" };
   if (!EMAIL.test(email)) return { line, reason: `"${value("email")}" is not an email address` };
   if (!value("name")) return { line, reason: "name is empty" };

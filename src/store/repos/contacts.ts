@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, ne } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { normalizeAddress } from "../../mail/address.js";
 import type { Db } from "../database.js";
 import { isUniqueViolation } from "../errors.js";
 import { contacts } from "../schema/index.js";
@@ -19,24 +20,22 @@ export interface ContactInput {
 }
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-
 export async function createContact(db: Db, input: ContactInput): Promise<Contact> {
   try {
     const [row] = await db
       .insert(contacts)
-      .values({ ...input, email: normalizeEmail(input.email) })
+      .values({ ...input, email: normalizeAddress(input.email) })
       .returning();
     return row!;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a contact with email ${normalizeEmail(input.email)} already exists`);
+    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a contact with email ${normalizeAddress(input.email)} already exists`);
     throw error;
   }
 }
 
 /** Inserts or brings an existing contact (same email) up to date; says which happened. */
 export async function upsertContact(db: Db, input: ContactInput): Promise<{ contact: Contact; outcome: UpsertOutcome }> {
-  const email = normalizeEmail(input.email);
+  const email = normalizeAddress(input.email);
   const existing = await getContactByEmail(db, email);
   if (!existing) return { contact: await createContact(db, input), outcome: "created" };
   const wanted = {
@@ -53,7 +52,7 @@ export async function upsertContact(db: Db, input: ContactInput): Promise<{ cont
 }
 
 export async function getContactByEmail(db: Db, email: string): Promise<Contact | undefined> {
-  const [row] = await db.select().from(contacts).where(eq(contacts.email, normalizeEmail(email)));
+  const [row] = await db.select().from(contacts).where(eq(contacts.email, normalizeAddress(email)));
   return row;
 }
 
@@ -62,7 +61,7 @@ export async function findActiveContactByEmail(db: Db, email: string): Promise<C
   const [row] = await db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.email, normalizeEmail(email)), eq(contacts.active, true)));
+    .where(and(eq(contacts.email, normalizeAddress(email)), eq(contacts.active, true)));
   return row;
 }
 
@@ -76,9 +75,9 @@ export async function deactivateContact(db: Db, email: string): Promise<Contact>
   const [row] = await db
     .update(contacts)
     .set({ active: false })
-    .where(eq(contacts.email, normalizeEmail(email)))
+    .where(eq(contacts.email, normalizeAddress(email)))
     .returning();
-  if (!row) throw new AppError("E_NOT_FOUND", `no contact with email ${normalizeEmail(email)}`);
+  if (!row) throw new AppError("E_NOT_FOUND", `no contact with email ${normalizeAddress(email)}`);
   return row;
 }
 

@@ -1,10 +1,10 @@
 /** Our own people: engineers answer cases, managers get digests and breach alerts, executives escalations. */
 import { and, asc, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { normalizeAddress } from "../../mail/address.js";
 import type { Db } from "../database.js";
 import { isUniqueViolation } from "../errors.js";
 import { STAFF_ROLES, staff, type StaffRole } from "../schema/index.js";
-import { normalizeEmail } from "./contacts.js";
 
 export type Staff = typeof staff.$inferSelect;
 export interface StaffInput {
@@ -24,11 +24,11 @@ export async function createStaff(db: Db, input: StaffInput): Promise<Staff> {
   try {
     const [row] = await db
       .insert(staff)
-      .values({ ...input, role, email: normalizeEmail(input.email) })
+      .values({ ...input, role, email: normalizeAddress(input.email) })
       .returning();
     return row!;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a staff member with email ${normalizeEmail(input.email)} already exists`);
+    if (isUniqueViolation(error)) throw new AppError("E_DUPLICATE", `a staff member with email ${normalizeAddress(input.email)} already exists`);
     throw error;
   }
 }
@@ -42,7 +42,7 @@ export async function listStaff(db: Db, filter: { role?: StaffRole; activeOnly?:
 }
 
 export async function getStaffByEmail(db: Db, email: string): Promise<Staff | undefined> {
-  const [row] = await db.select().from(staff).where(eq(staff.email, normalizeEmail(email)));
+  const [row] = await db.select().from(staff).where(eq(staff.email, normalizeAddress(email)));
   return row;
 }
 

@@ -1,4 +1,4 @@
-/** Reconnect delays: exponential with "equal jitter", so many workers don't retry in lockstep. */
+/** Retry delays (IMAP reconnects, database retries, outbox redelivery): exponential with "equal jitter", so many workers do not retry in lockstep. */
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
