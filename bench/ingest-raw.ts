@@ -13,7 +13,8 @@ import { simpleParser } from "mailparser";
 import { SystemClock } from "../src/clock/clock.js";
 import { ImapSource } from "../src/sources/imap.js";
 import type { Cursor } from "../src/sources/types.js";
-import { startDovecot, type DovecotHarness } from "../test/support/dovecot.js";
+import { startDovecot, type DovecotHarness } from "../harness/dovecot.js";
+import { SUPPORT } from "../harness/support-address.js";
 
 export interface RawIngestResult {
   n: number;
@@ -56,7 +57,7 @@ const WORDS = "the cluster node fails to restart after upgrade please advise nam
  * attachment. `to` lets the end-to-end bench address a configured mailbox.
  * BENCH_ATTACH_P=0 or =1 changes the share with an attachment, to look at one kind of mail alone.
  */
-export function benchMessage(i: number, to = "support@vendor.example"): Buffer {
+export function benchMessage(i: number, to = SUPPORT): Buffer {
   const rnd = prng(i + 1);
   const words = Array.from({ length: Math.floor(80 + rnd() * 1800) }, () => WORDS[Math.floor(rnd() * WORDS.length)]);
   const text = words.join(" ").replace(/(.{1,72})( |$)/g, "$1\r\n");

@@ -14,7 +14,7 @@ import { ImapFlow } from "imapflow";
 import { SystemClock } from "../../src/clock/clock.js";
 import { ImapSource } from "../../src/sources/imap.js";
 import type { Cursor } from "../../src/sources/types.js";
-import { startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 
 /** Forwards TCP both ways, each chunk delayed by `oneWayMs` (order is kept: equal timers fire in order). */
 async function latencyProxy(target: { host: string; port: number }, oneWayMs: number): Promise<{ port: number; server: Server }> {
