@@ -3,9 +3,9 @@
  * the acknowledgment, replies back and forth, waiting spells, severity changes, a workaround, a resolution
  * and sometimes a reopen. Deterministic (seeded PRNG), so a failing property prints a seed to replay.
  */
-import type { Instant } from "../calendar/types.js";
-import type { Environment, Policy } from "../policy/types.js";
-import type { CaseStatus, TimelineEvent } from "./types.js";
+import type { Instant } from "../../src/calendar/types.js";
+import type { Environment, Policy } from "../../src/policy/types.js";
+import type { CaseStatus, TimelineEvent } from "../../src/sla/types.js";
 
 /** mulberry32: small, fast, good enough for test data. */
 export function prng(seed: number): () => number {
