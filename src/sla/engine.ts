@@ -5,7 +5,7 @@
 import type { BusinessCalendar, Instant } from "../calendar/types.js";
 import { METRIC_IDS, type Policy, type ServiceLevel, type Target } from "../policy/types.js";
 import { serviceLevelFor } from "../policy/select.js";
-import { clipPauses, dueAfter, signedRemaining } from "./clock.js";
+import { clipPauses, dueAfter, signedRemaining } from "./deadline-with-pauses.js";
 import { readHistory } from "./history.js";
 import { remindersFor } from "./reminders.js";
 import { metricRuns, type MetricRun } from "./runs.js";

@@ -4,7 +4,7 @@
  * the same way the due time does, so a reminder never fires during time the clock does not count.
  */
 import type { Policy, ReminderThreshold } from "../policy/types.js";
-import { clipPauses, dueAfter, targetMs } from "./clock.js";
+import { clipPauses, dueAfter, targetMs } from "./deadline-with-pauses.js";
 import type { EvaluatedMetric } from "./engine.js";
 import type { ReminderOwed } from "./types.js";
 
