@@ -14,6 +14,7 @@ import { SystemClock } from "../src/clock/clock.js";
 import { ImapSource } from "../src/sources/imap.js";
 import type { Cursor } from "../src/sources/types.js";
 import { startDovecot, type DovecotHarness } from "../harness/dovecot.js";
+import { prng } from "../harness/prng.js";
 import { SUPPORT } from "../harness/support-address.js";
 
 export interface RawIngestResult {
@@ -33,17 +34,6 @@ export interface RawIngestOptions {
   folder?: string;
   batchSize?: number;
   log?: (line: string) => void;
-}
-
-/** Deterministic PRNG (mulberry32) so every run appends the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Same options as src/mail/parse.ts, so the raw rate is the ceiling the pipeline can approach. */

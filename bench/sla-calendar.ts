@@ -12,7 +12,7 @@
  * group, and convert its wall-time answer back to an instant in the calendar's zone. Conversions
  * are outside the timed loop, which favours moment.
  */
-import { prng } from "../harness/sla/sample-timelines.js";
+import { prng } from "../harness/prng.js";
 import { createRequire } from "node:module";
 import { DateTime } from "luxon";
 import { buildCalendar } from "../src/calendar/calendar.js";
