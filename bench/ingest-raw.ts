@@ -13,7 +13,9 @@ import { simpleParser } from "mailparser";
 import { SystemClock } from "../src/clock/clock.js";
 import { ImapSource } from "../src/sources/imap.js";
 import type { Cursor } from "../src/sources/types.js";
-import { startDovecot, type DovecotHarness } from "../test/support/dovecot.js";
+import { startDovecot, type DovecotHarness } from "../harness/dovecot.js";
+import { prng } from "../harness/prng.js";
+import { SUPPORT } from "../harness/support-address.js";
 
 export interface RawIngestResult {
   n: number;
@@ -34,17 +36,6 @@ export interface RawIngestOptions {
   log?: (line: string) => void;
 }
 
-/** Deterministic PRNG (mulberry32) so every run appends the same mix. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Same options as src/mail/parse.ts, so the raw rate is the ceiling the pipeline can approach. */
 const PARSE_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
 
@@ -56,7 +47,7 @@ const WORDS = "the cluster node fails to restart after upgrade please advise nam
  * attachment. `to` lets the end-to-end bench address a configured mailbox.
  * BENCH_ATTACH_P=0 or =1 changes the share with an attachment, to look at one kind of mail alone.
  */
-export function benchMessage(i: number, to = "support@vendor.example"): Buffer {
+export function benchMessage(i: number, to = SUPPORT): Buffer {
   const rnd = prng(i + 1);
   const words = Array.from({ length: Math.floor(80 + rnd() * 1800) }, () => WORDS[Math.floor(rnd() * WORDS.length)]);
   const text = words.join(" ").replace(/(.{1,72})( |$)/g, "$1\r\n");

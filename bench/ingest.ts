@@ -27,24 +27,23 @@ import { existsSync, promises as fs } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
-import { migrate, openDatabase } from "../src/store/database.js";
-import { createContact } from "../src/store/repos/contacts.js";
-import { createOrganization } from "../src/store/repos/organizations.js";
-import { SUPPORT } from "../test/support/desk.js";
-import { startDovecot } from "../test/support/dovecot.js";
+import { SUPPORT } from "../harness/support-address.js";
+import { dovecotSkipReason, startDovecot } from "../harness/dovecot.js";
+import { countRows, DB_NAME, prepareDatabase } from "./ingest-database.js";
 import { appendStamped, readFolder, type AppendResult, type ImapTarget } from "./ingest-append.js";
 import { formatRawIngest, runRawIngestBench } from "./ingest-raw.js";
+import { verify } from "./ingest-verify.js";
 import { cpuSecondsOf, cpuSecondsOfCommand, ServiceProcess, writeServiceConfig, type Commit, type ServiceSetup } from "./ingest-service.js";
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = dirname(dirname(SELF));
 const MAIN = join(ROOT, "dist", "cli", "main.js");
 const FOLDER = "BenchIngest";
-const DB_NAME = "si_bench_ingest";
 const TARGET = { rate: 300, ratio: 0.5, rssMB: 250 };
 
 interface Options {
+  /** --smoke: a short run that proves the bench and the built service work (CI runs it). */
+  smoke: boolean;
   n: number;
   live: number;
   liveRate: number;
@@ -67,6 +66,7 @@ function parseOptions(argv: string[]): Options {
   const log = argv.includes("--log") ? argv[argv.indexOf("--log") + 1] : undefined;
   if (argv.includes("--log") && (log === undefined || log.startsWith("--"))) throw new Error("--log expects a file name");
   return {
+    smoke,
     n: value("--n", smoke ? 200 : 10_000, 1),
     live: value("--live", smoke ? 50 : 1_000, 0),
     liveRate: value("--live-rate", 100, 0.1),
@@ -85,40 +85,6 @@ async function build(): Promise<number> {
   });
   if (code !== 0) throw new Error(`npm run build failed (exit ${code}); fix the type errors above, or pass --no-build to bench the existing dist/`);
   return (Date.now() - t0) / 1000;
-}
-
-/** A fresh, migrated si_bench_ingest with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
-async function prepareDatabase(adminUrl: string): Promise<string> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
-  await admin.end();
-  const url = Object.assign(new URL(adminUrl), { pathname: `/${DB_NAME}` }).toString();
-  const database = await openDatabase({ url, dataDir: "memory://" });
-  try {
-    await migrate(database);
-    for (let k = 0; k < 13; k++) {
-      const org = await createOrganization(database.db, { name: `Customer ${k}`, policyId: "vantiq", entitlements: [], domains: [`customer${k}.example`], timeZone: "UTC" });
-      // Side by side over the pool: the directory is setup, and one insert at a time took seconds.
-      await Promise.all(
-        Array.from({ length: 97 }, (_, j) => createContact(database.db, { email: `dtc${j}@customer${k}.example`, name: `Contact ${j}`, organizationId: org.id, dtc: true })),
-      );
-    }
-  } finally {
-    await database.close();
-  }
-  return url;
-}
-
-async function countRows(url: string): Promise<{ cases: number; outboxQueued: number }> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    const [c] = await sql<{ n: number }[]>`select count(*)::int as n from cases`;
-    const [o] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('queued', 'sending')`;
-    return { cases: c!.n, outboxQueued: o!.n };
-  } finally {
-    await sql.end();
-  }
 }
 
 /** Nearest-rank percentile of an ascending array. */
@@ -248,6 +214,13 @@ async function main(argv: string[]): Promise<void> {
   const { n, live } = opts;
   const total = n + live;
   const adminUrl = process.env.TEST_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/test";
+  // Without a private Dovecot there is nothing to measure; a smoke run skips as the IMAP tests do.
+  const noDovecot = dovecotSkipReason();
+  if (noDovecot && opts.smoke) {
+    console.log(`bench:ingest --smoke skipped: ${noDovecot}`);
+    return;
+  }
+  if (noDovecot) throw new Error(`bench:ingest needs a private Dovecot: ${noDovecot}`);
 
   if (opts.build) console.log(`build:     npm run build in ${(await build()).toFixed(1)} s`);
   if (!existsSync(MAIN)) throw new Error(`${relative(ROOT, MAIN)} not found: run without --no-build (or npm run build) first`);
@@ -280,7 +253,7 @@ async function main(argv: string[]): Promise<void> {
     ]);
     const appendedAt = new Map(processed.flatMap((m) => (m.index !== null && m.appendedAt !== null ? [[m.index, m.appendedAt] as const] : [])));
     printServiceRun(run, opts, { backlog: latencies(run.stats, appendedAt, 0, n), live: latencies(run.stats, appendedAt, n, total) });
-    const problems = verify({ stats: run.stats, processed, leftover: leftover.length, quarantined: quarantined.length, cases: rows.cases, total, exit: run.stopped.exit });
+    const problems = verify({ stats: run.stats, processed, leftover: leftover.length, quarantined: quarantined.length, cases: rows.cases, total, exit: run.stopped.exit, folder: FOLDER, database: DB_NAME });
     if (problems.length > 0) throw new Error(`verification FAILED, the figures above are not valid:\n  - ${problems.join("\n  - ")}`);
     console.log(`verified:  ${total} messages in Processed exactly once, ${FOLDER} and Quarantine empty, ${rows.cases} cases in ${DB_NAME}`);
 
@@ -299,50 +272,6 @@ async function main(argv: string[]): Promise<void> {
     await harness.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }
-}
-
-interface VerifyInput {
-  stats: ServiceProcess;
-  processed: Array<{ index: number | null }>;
-  leftover: number;
-  quarantined: number;
-  cases: number;
-  total: number;
-  exit: string;
-}
-
-/** Everything that would make the figures meaningless, as readable lines (empty: all good). */
-function verify(v: VerifyInput): string[] {
-  const problems: string[] = [];
-  const inProcessed = new Map<number, number>();
-  let foreign = 0;
-  for (const m of v.processed) {
-    if (m.index === null || m.index >= v.total) foreign++;
-    else inProcessed.set(m.index, (inProcessed.get(m.index) ?? 0) + 1);
-  }
-  const missing: number[] = [];
-  const twice: number[] = [];
-  const uncommitted: number[] = [];
-  const reapplied: number[] = [];
-  for (let i = 0; i < v.total; i++) {
-    const copies = inProcessed.get(i) ?? 0;
-    if (copies === 0) missing.push(i);
-    if (copies > 1) twice.push(i);
-    const applied = (v.stats.commits.get(i) ?? []).filter((c) => c.outcome !== "duplicate").length;
-    if (applied === 0) uncommitted.push(i);
-    if (applied > 1) reapplied.push(i);
-  }
-  const some = (l: number[]) => l.slice(0, 10).join(", ") + (l.length > 10 ? ", …" : "");
-  if (missing.length) problems.push(`${missing.length} messages not in Processed: ${some(missing)}`);
-  if (twice.length) problems.push(`${twice.length} messages in Processed more than once: ${some(twice)}`);
-  if (foreign) problems.push(`${foreign} messages in Processed that this run did not append`);
-  if (uncommitted.length) problems.push(`${uncommitted.length} messages without an outcome line: ${some(uncommitted)}`);
-  if (reapplied.length) problems.push(`${reapplied.length} messages applied more than once: ${some(reapplied)}`);
-  if (v.leftover) problems.push(`${v.leftover} messages still in ${FOLDER}`);
-  if (v.quarantined) problems.push(`${v.quarantined} messages quarantined`);
-  if (v.cases !== v.total) problems.push(`${v.cases} cases in ${DB_NAME}, expected ${v.total}`);
-  if (v.exit !== "code 0") problems.push(`the service did not stop cleanly on SIGTERM (${v.exit})`);
-  return problems;
 }
 
 if (process.argv[1] === SELF) {

@@ -24,6 +24,7 @@ import { loadBundledPolicies } from "../src/policy/load.js";
 import { migrate, openDatabase, type Database } from "../src/store/database.js";
 import { schedulerTick } from "../src/scheduler/tick.js";
 import type { Desk } from "../src/desk.js";
+import { SUPPORT } from "../harness/support-address.js";
 
 const smoke = process.argv.includes("--smoke");
 const TOTAL = smoke ? 10_000 : 1_000_000;
@@ -94,7 +95,7 @@ function desk(): Desk {
   return {
     policies: loadBundledPolicies(),
     templates: createTemplateRenderer(),
-    fromAddress: "support@vendor.example",
+    fromAddress: SUPPORT,
     supportDomain: "vendor.example",
     caseTokenFormat: "[Case #{number}]",
     timeZone: "UTC",

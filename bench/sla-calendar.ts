@@ -12,12 +12,12 @@
  * group, and convert its wall-time answer back to an instant in the calendar's zone. Conversions
  * are outside the timed loop, which favours moment.
  */
-import { prng } from "../src/sla/sample-timelines.js";
+import { prng } from "../harness/prng.js";
 import { createRequire } from "node:module";
 import { DateTime } from "luxon";
 import { buildCalendar } from "../src/calendar/calendar.js";
 import { holidays } from "../src/calendar/holidays.js";
-import { CIQ_NEW_YORK, KONNEQT_ENTERPRISE, VANTIQ } from "../src/calendar/sample-specs.js";
+import { CIQ_NEW_YORK, KONNEQT_ENTERPRISE, VANTIQ } from "../harness/calendar/sample-specs.js";
 import type { BusinessCalendar, BusinessDuration, CalendarSpec } from "../src/calendar/types.js";
 
 interface MomentLike {

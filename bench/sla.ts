@@ -12,7 +12,8 @@ import { loadBundledPolicies } from "../src/policy/load.js";
 import type { Policy } from "../src/policy/types.js";
 import { calendarsForPolicy } from "../src/sla/calendars.js";
 import { evaluateCase } from "../src/sla/engine.js";
-import { prng, sampleTimeline } from "../src/sla/sample-timelines.js";
+import { prng } from "../harness/prng.js";
+import { sampleTimeline } from "../harness/sla/sample-timelines.js";
 import type { SlaContext, TimelineEvent } from "../src/sla/types.js";
 import { runCalendarBench } from "./sla-calendar.js";
 

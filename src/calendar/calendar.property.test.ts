@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { DateTime, FixedOffsetZone } from "luxon";
 import { buildCalendar } from "./calendar.js";
 import { parseInstant } from "./format.js";
-import { CIQ_NEW_YORK, KONNEQT_BASIC, KONNEQT_ENTERPRISE, VANTIQ, weekdays } from "./sample-specs.js";
+import { CIQ_NEW_YORK, KONNEQT_BASIC, KONNEQT_ENTERPRISE, VANTIQ, weekdays } from "../../harness/calendar/sample-specs.js";
 import type { CalendarSpec } from "./types.js";
 
 const SPECS: Record<string, CalendarSpec> = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import { buildCalendar } from "./calendar.js";
 import type { CalendarSpec } from "./types.js";
-import { CIQ_NEW_YORK, KONNEQT_BASIC, KONNEQT_ENTERPRISE, VANTIQ, weekdays } from "./sample-specs.js";
+import { CIQ_NEW_YORK, KONNEQT_BASIC, KONNEQT_ENTERPRISE, VANTIQ, weekdays } from "../../harness/calendar/sample-specs.js";
 
 const CIQ = CIQ_NEW_YORK;
 

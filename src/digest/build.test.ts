@@ -3,10 +3,10 @@ import { buildCalendar } from "../calendar/calendar.js";
 import { timelineFromEvents } from "../cases/timeline.js";
 import { calendarsForPolicy } from "../sla/calendars.js";
 import { evaluateCase } from "../sla/engine.js";
-import { testPolicy } from "../sla/test-policy.js";
+import { testPolicy } from "../../harness/sla/test-policy.js";
 import { buildDigest, type DigestCase } from "./build.js";
 import { endOfNextBusinessDay } from "./days.js";
-import { NOW, SAMPLE_WEEK, trailOf } from "./sample-week.js";
+import { NOW, SAMPLE_WEEK, trailOf } from "../../harness/digest/sample-week.js";
 
 const policy = testPolicy();
 const iso = (t: number) => new Date(t).toISOString().replace(".000", "");

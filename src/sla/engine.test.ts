@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.js";
 import { calendarsForPolicy } from "./calendars.js";
 import { evaluateCase } from "./engine.js";
-import { at, opened, testPolicy } from "./test-policy.js";
+import { at, opened, testPolicy } from "../../harness/sla/test-policy.js";
 import type { MetricStatus, SlaEvaluation, TimelineEvent } from "./types.js";
 
 const policy = testPolicy();

@@ -5,9 +5,9 @@
 import type { BusinessCalendar, Instant } from "../calendar/types.js";
 import { METRIC_IDS, type Policy, type ServiceLevel, type Target } from "../policy/types.js";
 import { serviceLevelFor } from "../policy/select.js";
-import { clipPauses, dueAfter, signedRemaining } from "./clock.js";
+import { clipPauses, dueAfter, signedRemaining } from "./deadline-with-pauses.js";
 import { readHistory } from "./history.js";
-import { remindersFor } from "./reminders.js";
+import { remindersFor, type EvaluatedMetric } from "./reminders.js";
 import { metricRuns, type MetricRun } from "./runs.js";
 import type { MetricStatus, ReminderOwed, SlaContext, SlaEvaluation, TimelineEvent } from "./types.js";
 
@@ -21,15 +21,6 @@ export interface EvaluateInput {
   now: Instant;
   /** false: metric states only, no reminders (reports such as the digest, which never send them). */
   reminders?: boolean;
-}
-
-/** A metric's status together with what the reminder step needs to place thresholds. */
-export interface EvaluatedMetric {
-  status: MetricStatus;
-  run: MetricRun;
-  target: Target;
-  cal: BusinessCalendar;
-  pausedNow: boolean;
 }
 
 export function evaluateCase(input: EvaluateInput): SlaEvaluation {

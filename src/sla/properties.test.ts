@@ -8,7 +8,8 @@ import { loadBundledPolicies } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { calendarsForPolicy } from "./calendars.js";
 import { evaluateCase } from "./engine.js";
-import { prng, sampleTimeline } from "./sample-timelines.js";
+import { prng } from "../../harness/prng.js";
+import { sampleTimeline } from "../../harness/sla/sample-timelines.js";
 import type { SlaEvaluation, TimelineEvent } from "./types.js";
 
 const policies = [...loadBundledPolicies().values()];

@@ -3,10 +3,23 @@
  * lists. A threshold's instant is where that fraction of the target's open time has elapsed, counting pauses
  * the same way the due time does, so a reminder never fires during time the clock does not count.
  */
-import type { Policy, ReminderThreshold } from "../policy/types.js";
-import { clipPauses, dueAfter, targetMs } from "./clock.js";
-import type { EvaluatedMetric } from "./engine.js";
-import type { ReminderOwed } from "./types.js";
+import type { BusinessCalendar } from "../calendar/types.js";
+import type { Policy, ReminderThreshold, Target } from "../policy/types.js";
+import { clipPauses, dueAfter, targetMs } from "./deadline-with-pauses.js";
+import type { MetricRun } from "./runs.js";
+import type { MetricStatus, ReminderOwed } from "./types.js";
+
+/**
+ * A metric's status together with what the reminder step needs to place thresholds. Declared here,
+ * beside its consumer, so the engine imports the reminders and not the other way round.
+ */
+export interface EvaluatedMetric {
+  status: MetricStatus;
+  run: MetricRun;
+  target: Target;
+  cal: BusinessCalendar;
+  pausedNow: boolean;
+}
 
 /** Idempotency key of a reminder within its case; the outbox and remindersSent use it. */
 export function reminderKey(metric: string, cycle: number, threshold: number): string {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { testDatabases, type TestDatabase } from "../support/db.js";
 import { cleanEnv, runCli } from "./cli.js";

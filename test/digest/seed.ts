@@ -1,11 +1,11 @@
 /**
- * Seeds the sample week (src/digest/sample-week.ts) into a test database: its organizations, a contact
+ * Seeds the sample week (harness/digest/sample-week.ts) into a test database: its organizations, a contact
  * each, staff (managers in New York, Los Angeles and none, an engineer, an inactive manager) and the
  * cases with their event trails, so loader, job and CLI see exactly what the pure tests see.
  */
 import { createTemplateRenderer } from "../../src/outbox/templates.js";
-import { NOW, SAMPLE_WEEK, trailOf } from "../../src/digest/sample-week.js";
-import { testPolicy } from "../../src/sla/test-policy.js";
+import { NOW, SAMPLE_WEEK, trailOf } from "../../harness/digest/sample-week.js";
+import { testPolicy } from "../../harness/sla/test-policy.js";
 import * as store from "../../src/store/index.js";
 import type { Db } from "../../src/store/index.js";
 import type { Desk } from "../../src/desk.js";

@@ -27,7 +27,7 @@ import { drainSource } from "../../src/inbound/drain.js";
 import { schedulerTick } from "../../src/scheduler/tick.js";
 import { testDatabases, type TestDatabase } from "../support/db.js";
 import { inboundDeps, SUPPORT, testDesk } from "../support/desk.js";
-import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 export const MIN = 60_000;

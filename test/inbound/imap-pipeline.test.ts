@@ -17,7 +17,7 @@ import { drainSource } from "../../src/inbound/drain.js";
 import { processRawMessage } from "../../src/inbound/process.js";
 import { testDatabases } from "../support/db.js";
 import { inboundDeps, seedAcme, SUPPORT } from "../support/desk.js";
-import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(`Skipping IMAP pipeline tests: ${skip}`);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SystemClock } from "../../src/clock/clock.js";
 import { silentLogger as silent, type Cursor, type MailSource } from "../../src/sources/types.js";
 import { ImapSource, PROCESSED_KEYWORD, type ImapSourceOptions } from "../../src/sources/imap.js";
-import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 
 const skip = dovecotSkipReason();
 if (skip) console.warn(`Skipping IMAP source tests: ${skip}`);

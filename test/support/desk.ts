@@ -19,9 +19,10 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ManualClock, type Clock } from "../../src/clock/clock.js";
 import { MaildirSource } from "../../src/sources/maildir.js";
 import type { TestDatabase } from "./db.js";
+import { SUPPORT } from "../../harness/support-address.js";
 import { attachments, caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, processingAttempts, staff } from "../../src/store/schema/index.js";
 
-export const SUPPORT = "support@vendor.example";
+export { SUPPORT };
 
 export function testDesk(): Desk {
   return {

@@ -3,21 +3,10 @@
  * the acknowledgment, replies back and forth, waiting spells, severity changes, a workaround, a resolution
  * and sometimes a reopen. Deterministic (seeded PRNG), so a failing property prints a seed to replay.
  */
-import type { Instant } from "../calendar/types.js";
-import type { Environment, Policy } from "../policy/types.js";
-import type { CaseStatus, TimelineEvent } from "./types.js";
-
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Instant } from "../../src/calendar/types.js";
+import type { Environment, Policy } from "../../src/policy/types.js";
+import type { CaseStatus, TimelineEvent } from "../../src/sla/types.js";
+import { prng } from "../prng.js";
 
 const MIN = 60_000;
 const ENVIRONMENTS: Environment[] = ["production", "production", "pre-production", "development"];

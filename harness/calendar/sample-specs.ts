@@ -2,7 +2,7 @@
  * Seed-like calendar specs shared by the calendar tests and the benchmark (the policies in
  * policies/*.yaml are the source of truth for the product; these only mirror their hours).
  */
-import type { CalendarSpec, OpenInterval, Weekday } from "./types.js";
+import type { CalendarSpec, OpenInterval, Weekday } from "../../src/calendar/types.js";
 
 export function weekdays(from: string, to: string): Partial<Record<Weekday, OpenInterval[]>> {
   const days: Weekday[] = ["mon", "tue", "wed", "thu", "fri"];

@@ -3,7 +3,7 @@
  * with the command sequence ImapSource uses, in variants, over loopback and through a proxy that
  * delays every chunk by a fixed one-way latency (a remote server's round trip).
  *
- *   npx tsx test/sources/imap-fetch-bench.ts [--n 2000] [--latency 0,2] [--batch 20,100] [--rounds 3] [--raw no]
+ *   npx tsx bench/imap-fetch.ts [--n 2000] [--latency 0,2] [--batch 20,100] [--rounds 3] [--raw no]
  *
  * Variants: fetchAll vs iterating fetch(); NOOP before every SEARCH vs only when no backlog is known;
  * with and without the RFC822.SIZE round trip; and ImapSource itself (the path the worker uses).
@@ -11,10 +11,10 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { ImapFlow } from "imapflow";
-import { SystemClock } from "../../src/clock/clock.js";
-import { ImapSource } from "../../src/sources/imap.js";
-import type { Cursor } from "../../src/sources/types.js";
-import { startDovecot, type DovecotHarness } from "../support/dovecot.js";
+import { SystemClock } from "../src/clock/clock.js";
+import { ImapSource } from "../src/sources/imap.js";
+import type { Cursor } from "../src/sources/types.js";
+import { startDovecot, type DovecotHarness } from "../harness/dovecot.js";
 
 /** Forwards TCP both ways, each chunk delayed by `oneWayMs` (order is kept: equal timers fire in order). */
 async function latencyProxy(target: { host: string; port: number }, oneWayMs: number): Promise<{ port: number; server: Server }> {

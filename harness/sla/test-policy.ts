@@ -3,8 +3,8 @@
  * incidents "1" (24x7 wall-clock) and "2" (business hours), reminders at 50 %, 80 % and breach.
  * Only imported by tests.
  */
-import type { Policy } from "../policy/types.js";
-import type { TimelineEvent } from "./types.js";
+import type { Policy } from "../../src/policy/types.js";
+import type { TimelineEvent } from "../../src/sla/types.js";
 
 const hours = (h: number, text = `${h} hours`) => ({ duration: { unit: "minutes" as const, amount: h * 60 }, text });
 

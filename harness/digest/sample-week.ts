@@ -3,7 +3,7 @@
  * with breaches, met and at-risk metrics at known instants. Shared by the builder's unit tests; the
  * database tests seed the same story. "Now" is Tuesday 10 March 2026, 13:00 UTC.
  */
-import type { StoredEvent } from "../cases/timeline.js";
+import type { StoredEvent } from "../../src/cases/timeline.js";
 
 export const NOW = Date.parse("2026-03-10T13:00:00Z");
 

@@ -1,0 +1,44 @@
+/**
+ * The end-to-end ingest bench's database: a fresh, migrated si_bench_ingest seeded with every sender
+ * the benchmark mix uses, and the row counts the bench checks afterwards.
+ */
+import postgres from "postgres";
+import { migrate, openDatabase } from "../src/store/database.js";
+import { createContact } from "../src/store/repos/contacts.js";
+import { createOrganization } from "../src/store/repos/organizations.js";
+
+export const DB_NAME = "si_bench_ingest";
+
+/** A fresh, migrated si_bench_ingest with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
+export async function prepareDatabase(adminUrl: string): Promise<string> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.unsafe(`create database ${DB_NAME}`);
+  await admin.end();
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${DB_NAME}` }).toString();
+  const database = await openDatabase({ url, dataDir: "memory://" });
+  try {
+    await migrate(database);
+    for (let k = 0; k < 13; k++) {
+      const org = await createOrganization(database.db, { name: `Customer ${k}`, policyId: "vantiq", entitlements: [], domains: [`customer${k}.example`], timeZone: "UTC" });
+      // Side by side over the pool: the directory is setup, and one insert at a time took seconds.
+      await Promise.all(
+        Array.from({ length: 97 }, (_, j) => createContact(database.db, { email: `dtc${j}@customer${k}.example`, name: `Contact ${j}`, organizationId: org.id, dtc: true })),
+      );
+    }
+  } finally {
+    await database.close();
+  }
+  return url;
+}
+
+export async function countRows(url: string): Promise<{ cases: number; outboxQueued: number }> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [c] = await sql<{ n: number }[]>`select count(*)::int as n from cases`;
+    const [o] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('queued', 'sending')`;
+    return { cases: c!.n, outboxQueued: o!.n };
+  } finally {
+    await sql.end();
+  }
+}
