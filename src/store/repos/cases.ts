@@ -4,6 +4,8 @@ import { AppError } from "../../errors.js";
 import type { Db } from "../database.js";
 import { cases, type CaseStatusValue } from "../schema/index.js";
 
+export { CASE_STATUSES, type CaseStatusValue } from "../schema/index.js";
+
 export type Case = typeof cases.$inferSelect;
 export type NewCase = Omit<typeof cases.$inferInsert, "id" | "number">;
 /** Fields a change may touch; `updatedAt` is required because time comes from the caller's clock. */
