@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { CaseCommand } from "./commands.js";
-import type { Case } from "../store/repos/cases.js";
-import { planCommands } from "./staff-command-plan.js";
+import { planCommands, type CommandTarget } from "./staff-command-plan.js";
 
-const at = new Date("2026-11-17T17:00:00Z");
-const caseRow = {
-  id: 1,
-  number: 42,
+const caseRow: CommandTarget = {
   status: "open",
   severity: "3",
   caseType: "incident",
   assigneeId: 7,
-  openedAt: at,
-  updatedAt: at,
-} as Case;
+};
 
 describe("planCommands", () => {
   it("changes the row and records each change, the status apart (it goes after the reply)", () => {

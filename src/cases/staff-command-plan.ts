@@ -4,7 +4,24 @@
  */
 import type { CaseCommand, CommandStatus } from "./commands.js";
 import type { CaseEventKind } from "./timeline.js";
-import type { Case, CasePatch } from "../store/repos/cases.js";
+
+/** The fields of a case the commands read: plain data, so the plan needs no store row. */
+export interface CommandTarget {
+  severity: string;
+  caseType: string;
+  assigneeId: number | null;
+  status: CommandStatus;
+}
+
+/** The columns the commands may change; the caller adds the time of the change when it writes them. */
+export interface CommandPatch {
+  severity?: string;
+  severitySource?: string;
+  severityReason?: string | null;
+  caseType?: string;
+  assigneeId?: number | null;
+  status?: CommandStatus;
+}
 
 export interface PlannedEvent {
   kind: CaseEventKind;
@@ -12,7 +29,7 @@ export interface PlannedEvent {
 }
 
 export interface CommandPlan {
-  patch: Omit<CasePatch, "updatedAt">;
+  patch: CommandPatch;
   /** Recorded before the reply itself: what the staff member changed. */
   events: PlannedEvent[];
   /** Recorded after the reply, so a reply that resolves the case still counts as a response. */
@@ -20,7 +37,7 @@ export interface CommandPlan {
   comment: boolean;
 }
 
-export function planCommands(caseRow: Case, commands: CaseCommand[], actor: string): CommandPlan {
+export function planCommands(caseRow: CommandTarget, commands: CaseCommand[], actor: string): CommandPlan {
   const plan: CommandPlan = { patch: {}, events: [], status: null, comment: false };
   for (const c of commands) {
     switch (c.kind) {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
-import { CASE_STATUSES, type CaseStatusValue } from "../store/schema/index.js";
+import { CASE_STATUSES, type CaseStatusValue } from "../store/repos/cases.js";
 import { out, table, withDatabase } from "./cli-support.js";
 
 export function registerCaseCommands(program: Command): void {

@@ -11,9 +11,8 @@ import type { Command } from "commander";
 import { createCliContext, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { isRetryable, isUndefinedTable } from "../store/errors.js";
-import { insertRejection } from "../store/repos/mailboxes.js";
-import { cases, inboundRejections, messages } from "../store/schema/index.js";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { attachRawToQuarantined, insertRejection } from "../store/repos/mailboxes.js";
+import { caseNumberOfMessage } from "../store/repos/messages.js";
 import { deskFromConfig } from "../desk.js";
 import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
 import { processRawMessage } from "../inbound/process.js";
@@ -128,24 +127,11 @@ async function quarantine(ctx: AppContext, mailbox: MailboxInfo, raw: Buffer, er
 /** A duplicate's case: the one the first copy joined or opened (null when it opened none). */
 async function storedCaseNumber(ctx: AppContext, messageId: string | null): Promise<number | null> {
   if (!messageId) return null;
-  const [row] = await ctx.database.db
-    .select({ number: cases.number })
-    .from(messages)
-    .innerJoin(cases, eq(messages.caseId, cases.id))
-    .where(eq(messages.messageId, messageId))
-    .limit(1);
-  return row?.number ?? null;
+  return caseNumberOfMessage(ctx.database.db, messageId);
 }
 
 async function attachRaw(ctx: AppContext, mailbox: MailboxInfo, messageId: string | null, raw: Buffer): Promise<void> {
-  const r = inboundRejections;
-  const [row] = await ctx.database.db
-    .select({ id: r.id })
-    .from(r)
-    .where(and(eq(r.mailbox, mailbox.name), eq(r.disposition, "quarantined"), isNull(r.raw), messageId ? eq(r.messageId, messageId) : isNull(r.messageId)))
-    .orderBy(desc(r.id))
-    .limit(1);
-  if (row) await ctx.database.db.update(r).set({ raw }).where(eq(r.id, row.id));
+  await attachRawToQuarantined(ctx.database.db, mailbox.name, messageId, raw);
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

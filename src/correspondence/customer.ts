@@ -3,11 +3,10 @@
  * (the SLA clocks it paused resume) and a resolved one reopens; the message is forwarded to the assigned
  * engineer, or to every active engineer while nobody is, so they can answer from their mail client.
  */
-import { eq } from "drizzle-orm";
 import type { Db } from "../store/database.js";
 import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
-import { cases } from "../store/schema/index.js";
+import { updateCase } from "../store/repos/cases.js";
 import type { OutgoingKind } from "../outbox/headers.js";
 import { policyOf } from "../scheduler/case-sla.js";
 import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
@@ -28,15 +27,11 @@ export async function applyCustomerMessage(tx: Db, input: CustomerMessageInput):
     await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "status-changed", data: { status: "open", from: caseRow.status } });
   }
   await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "customer-replied", data: { messageRowId: message.id } });
-  const [updated] = await tx
-    .update(cases)
-    .set({ ...(reopened ? { status: "open" as const } : {}), updatedAt: at })
-    .where(eq(cases.id, caseRow.id))
-    .returning();
+  const updated = await updateCase(tx, caseRow.id, { ...(reopened ? { status: "open" as const } : {}), updatedAt: at });
   const queued: OutgoingKind[] = [];
-  if (await forward(tx, { ...input, caseRow: updated! }, reopened ? caseRow.status : null)) queued.push("forward");
+  if (await forward(tx, { ...input, caseRow: updated }, reopened ? caseRow.status : null)) queued.push("forward");
   await refreshCaseSla(tx, desk, caseRow.id, now);
-  return { outcome: "customer-reply", commands: [], errors: [], queued, caseRow: updated! };
+  return { outcome: "customer-reply", commands: [], errors: [], queued, caseRow: updated };
 }
 
 async function forward(tx: Db, input: CustomerMessageInput, reopenedFrom: string | null): Promise<boolean> {

@@ -10,7 +10,7 @@ import { enqueue } from "../outbox/queue.js";
 import type { TemplateName } from "../outbox/templates.js";
 import type { Case } from "../store/repos/cases.js";
 import type { Db } from "../store/database.js";
-import type { OutboxAttachment } from "../store/schema/index.js";
+import type { OutboxAttachment } from "../store/repos/outbox.js";
 import type { Desk } from "../desk.js";
 
 type CorrespondenceKind = "relay" | "forward" | "command-error" | "resolution-notice";

@@ -5,19 +5,18 @@
  * internal note). A customer's email: recorded, reopens a waiting or resolved case, and is forwarded to
  * the engineers. Either way the case's SLA is evaluated again.
  */
-import { eq } from "drizzle-orm";
 import { parseCommands, type CaseCommand, type CommandError } from "../cases/commands.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { OutgoingKind } from "../outbox/headers.js";
 import type { Db } from "../store/database.js";
-import type { Case } from "../store/repos/cases.js";
+import { updateCase, type Case } from "../store/repos/cases.js";
 import type { Contact } from "../store/repos/contacts.js";
 import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
-import { cases } from "../store/schema/index.js";
+import { lastCustomerMessage } from "../store/repos/correspondence.js";
 import { policyOf } from "../scheduler/case-sla.js";
 import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
-import { attachmentRefs, lastCustomerMessage, loadParties } from "./load.js";
+import { attachmentRefs, loadParties } from "./load.js";
 import { commandErrorData, queueCaseMail } from "./mail.js";
 import { planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
 import type { Desk } from "../desk.js";
@@ -88,16 +87,12 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
     if (await relay(tx, input, parsed.body)) queued.push("relay");
   }
   if (plan.status) await record({ kind: "status-changed", data: { status: plan.status.to, from: plan.status.from } });
-  const [updated] = await tx
-    .update(cases)
-    .set({ ...plan.patch, updatedAt: new Date(now) })
-    .where(eq(cases.id, caseRow.id))
-    .returning();
+  const updated = await updateCase(tx, caseRow.id, { ...plan.patch, updatedAt: new Date(now) });
   // The customer hears that the case is resolved even when the resolving message itself is internal.
-  if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated! }))) queued.push("resolution-notice");
+  if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated }))) queued.push("resolution-notice");
   await refreshCaseSla(tx, desk, caseRow.id, now);
   const outcome = plan.comment ? "note" : hasText ? "reply" : "changed";
-  return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated! };
+  return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated };
 }
 
 /** The staff member's words (commands removed, their quoting kept) to the requester, Cc the DTCs on the case. */

@@ -3,7 +3,6 @@
  * relay to the customer); a customer's mail is forwarded to the engineer and may reopen the case;
  * automatic mail (an auto-reply, a bounce) is only recorded, never answered.
  */
-import { eq } from "drizzle-orm";
 import type { ThreadPlan } from "../cases/inbound.js";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
@@ -11,7 +10,8 @@ import type { Db } from "../store/database.js";
 import { requireCaseByNumber } from "../store/repos/cases.js";
 import { appendEvent } from "../store/repos/events.js";
 import { getStaffByEmail } from "../store/repos/staff.js";
-import { contacts, messages } from "../store/schema/index.js";
+import { getContactByEmail } from "../store/repos/contacts.js";
+import { setMessageCase } from "../store/repos/correspondence.js";
 import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
 import { applyCustomerMessage, applyStaffMessage } from "./staff.js";
 import type { Desk } from "../desk.js";
@@ -27,7 +27,7 @@ export interface ThreadEntryInput {
 export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise<void> {
   const { desk, decision, msg, messageRowId, now } = input;
   const caseRow = await requireCaseByNumber(tx, decision.caseNumber);
-  await tx.update(messages).set({ caseId: caseRow.id }).where(eq(messages.id, messageRowId));
+  await setMessageCase(tx, messageRowId, caseRow.id);
   const message = { id: messageRowId, normalized: msg, text: decision.text };
 
   if (decision.author === "staff") {
@@ -37,7 +37,8 @@ export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise
     return;
   }
   if (decision.author === "customer") {
-    const [contact] = await tx.select().from(contacts).where(eq(contacts.email, decision.sender));
+    // The sender is already lowercased, so the store's normalised look-up finds the same row.
+    const contact = await getContactByEmail(tx, decision.sender);
     // A participant who is not a registered contact (a colleague on Cc) still writes on the case.
     const author = contact ?? { id: 0, email: decision.sender, name: msg.from?.name || decision.sender };
     await applyCustomerMessage(tx, { desk, caseRow, message, contact: author, now });

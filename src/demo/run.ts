@@ -4,11 +4,10 @@
  * scripted mail, a case's nextActionAt, an outbox retry, the managers' digest hour), never more than
  * MAX_STEP_MS, so a week takes a few hundred ticks instead of thousands.
  */
-import { and, eq, gt, min } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Logger } from "../log/logger.js";
 import type { Db } from "../store/database.js";
-import { cases, outbox } from "../store/schema/index.js";
+import { nextDueAfter } from "../store/repos/demo.js";
 import { buildWorker } from "../worker/jobs.js";
 import { runTick } from "../worker/run.js";
 import type { AppContext } from "../context.js";
@@ -85,13 +84,8 @@ export async function runWeek(opts: DemoOptions): Promise<DemoRun> {
 
 /** The earliest instant after `now` at which a tick can have something to do. */
 async function nextInstant(db: Db, now: number, end: number, nextScripted: number): Promise<number> {
-  const after = new Date(now);
-  const [action] = await db.select({ at: min(cases.nextActionAt) }).from(cases).where(gt(cases.nextActionAt, after));
-  const [retry] = await db
-    .select({ at: min(outbox.nextAttemptAt) })
-    .from(outbox)
-    .where(and(eq(outbox.state, "queued"), gt(outbox.nextAttemptAt, after)));
-  const candidates = [nextScripted, end, now + MAX_STEP_MS, nextDigestHour(now), action?.at?.getTime(), retry?.at?.getTime()];
+  const { action, retry } = await nextDueAfter(db, new Date(now));
+  const candidates = [nextScripted, end, now + MAX_STEP_MS, nextDigestHour(now), action?.getTime(), retry?.getTime()];
   return Math.min(...candidates.filter((t): t is number => typeof t === "number" && t > now));
 }
 

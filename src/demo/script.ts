@@ -7,14 +7,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { eq } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { AppError } from "../errors.js";
 import { caseSubject } from "../outbox/headers.js";
 import { deliverToMaildir } from "../sources/maildir.js";
 import type { Db } from "../store/database.js";
 import { getCaseByNumber } from "../store/index.js";
-import { cases, messages } from "../store/schema/index.js";
+import { caseNumberOfMessage } from "../store/repos/messages.js";
 import { DESK, STAFF, type MailStep, type StaffStep, type Step } from "./scenario.js";
 
 export const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/mail/", import.meta.url));
@@ -49,14 +48,9 @@ export class CaseLabels {
   /** After a tick: which pending openers became cases. */
   async resolve(db: Db): Promise<void> {
     for (const [label, messageId] of this.pending) {
-      const [row] = await db
-        .select({ number: cases.number })
-        .from(messages)
-        .innerJoin(cases, eq(messages.caseId, cases.id))
-        .where(eq(messages.messageId, messageId))
-        .limit(1);
-      if (row) {
-        this.byLabel.set(label, row.number);
+      const number = await caseNumberOfMessage(db, messageId);
+      if (number !== null) {
+        this.byLabel.set(label, number);
         this.pending.delete(label);
       }
     }

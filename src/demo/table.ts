@@ -3,13 +3,12 @@
  * time and outcome, re-evaluated from the case's history at the end of the week (the stored slaState is
  * only as fresh as the case's last scheduler visit). Times are in the customer's zone, as in their mail.
  */
-import { asc, eq } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { METRIC_LABELS } from "../cases/present.js";
 import type { Policy } from "../policy/types.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
-import { cases, contacts, organizations } from "../store/schema/index.js";
+import { listCasesWithParties } from "../store/repos/demo.js";
 import { evaluateTrail, loadTrails } from "../scheduler/case-sla.js";
 
 /** How a severity was chosen, in words ("field" is the request template's severity or priority line). */
@@ -40,12 +39,7 @@ export interface CaseSummary {
 }
 
 export async function summarizeCases(db: Db, policies: Map<string, Policy>, now: number): Promise<CaseSummary[]> {
-  const rows = await db
-    .select({ c: cases, org: organizations, requester: contacts })
-    .from(cases)
-    .innerJoin(organizations, eq(cases.organizationId, organizations.id))
-    .innerJoin(contacts, eq(cases.requesterId, contacts.id))
-    .orderBy(asc(cases.number));
+  const rows = await listCasesWithParties(db);
   const trails = await loadTrails(db, rows.map((r) => r.c.id));
   return rows.map(({ c, org, requester }) => {
     const zone = requester.timeZone ?? org.timeZone ?? policies.get(c.policyId)?.calendar.zone ?? "UTC";

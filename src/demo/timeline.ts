@@ -4,11 +4,11 @@
  * shown in the desk's zone.
  */
 import { readdir } from "node:fs/promises";
-import { asc, eq, gt } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
-import { caseEvents, cases, inboundRejections, outbox } from "../store/schema/index.js";
+import type { Case } from "../store/repos/cases.js";
+import { listEventsAfter, listOutboxAfter, listRejectionsAfter } from "../store/repos/demo.js";
 import { sourceWords } from "./table.js";
 
 export const stamp = (at: number, zone: string): string => DateTime.fromMillis(at, { zone }).toFormat("ccc dd LLL HH:mm ZZZZ");
@@ -40,17 +40,12 @@ export class TimelineReader {
   }
 
   private async events(): Promise<string[]> {
-    const rows = await this.db
-      .select({ id: caseEvents.id, kind: caseEvents.kind, actor: caseEvents.actor, data: caseEvents.data, c: cases })
-      .from(caseEvents)
-      .innerJoin(cases, eq(caseEvents.caseId, cases.id))
-      .where(gt(caseEvents.id, this.lastEvent))
-      .orderBy(asc(caseEvents.id));
+    const rows = await listEventsAfter(this.db, this.lastEvent);
     this.lastEvent = rows.at(-1)?.id ?? this.lastEvent;
     return rows.filter((r) => !QUIET_EVENTS.has(r.kind)).map((r) => `#${r.c.number}  ${this.describe(r.kind, r.actor, r.data, r.c)}`);
   }
 
-  private describe(kind: string, actor: string, data: Record<string, unknown>, c: typeof cases.$inferSelect): string {
+  private describe(kind: string, actor: string, data: Record<string, unknown>, c: Case): string {
     const severity = (id: unknown) => this.policies.get(c.policyId)?.severities.find((s) => s.id === id)?.name ?? String(id);
     switch (kind) {
       case "opened": {
@@ -71,12 +66,7 @@ export class TimelineReader {
   }
 
   private async mail(): Promise<string[]> {
-    const rows = await this.db
-      .select({ row: outbox, number: cases.number })
-      .from(outbox)
-      .leftJoin(cases, eq(outbox.caseId, cases.id))
-      .where(gt(outbox.id, this.lastOutbox))
-      .orderBy(asc(outbox.id));
+    const rows = await listOutboxAfter(this.db, this.lastOutbox);
     this.lastOutbox = rows.at(-1)?.row.id ?? this.lastOutbox;
     if (rows.length === 0) return [];
     const files = await readdir(this.outboxDir).catch(() => [] as string[]);
@@ -89,7 +79,7 @@ export class TimelineReader {
   }
 
   private async rejections(): Promise<string[]> {
-    const rows = await this.db.select().from(inboundRejections).where(gt(inboundRejections.id, this.lastRejection)).orderBy(asc(inboundRejections.id));
+    const rows = await listRejectionsAfter(this.db, this.lastRejection);
     this.lastRejection = rows.at(-1)?.id ?? this.lastRejection;
     return rows.map((r) => `     ${r.disposition}: mail from ${r.from ?? "?"} (${r.reasonCode}${r.detail ? `: ${r.detail}` : ""})`);
   }

@@ -4,48 +4,22 @@
  * only those cases (an index scan on status for the open ones, on updated_at for the recent ones) and
  * fetch trails in chunks on parallel connections, so one digest over 100,000 open cases stays in seconds.
  */
-import { and, asc, gt, inArray, lte, notInArray, or, sql } from "drizzle-orm";
 import { TIMELINE_EVENT_KINDS, type StoredEvent } from "../cases/timeline.js";
-import type { CaseStatus } from "../sla/types.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
-import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
+import { listContactsById, listOrganizationSlaFacts, listTrailEventsMany } from "../store/repos/case-sla.js";
+import { listDigestCases, type DigestCaseRow } from "../store/repos/digest.js";
 import { evaluateTrail } from "../scheduler/case-sla.js";
 import type { DigestCase } from "./build.js";
 
 const DAY = 86_400_000;
 /** Ids per query: far below Postgres's 65,535 bind parameters, large enough to keep round trips few. */
 const CHUNK = 10_000;
-const OPEN: CaseStatus[] = ["open", "waiting"];
 
 export interface LoadedDigestCases {
   cases: DigestCase[];
   /** Cases left out: policy not loaded (a config change) or a trail the engine refuses; the caller logs them. */
   skipped: Array<{ number: number; reason: string }>;
-}
-
-type CaseRow = Awaited<ReturnType<typeof selectCases>>[number];
-
-function selectCases(db: Db, since: Date, now: Date) {
-  return db
-    .select({
-      id: cases.id,
-      number: cases.number,
-      subject: cases.subject,
-      status: cases.status,
-      severity: cases.severity,
-      policyId: cases.policyId,
-      organizationId: cases.organizationId,
-      requesterId: cases.requesterId,
-    })
-    .from(cases)
-    .where(
-      and(
-        or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))),
-        // A preview of a past day must not see cases opened after it.
-        lte(cases.openedAt, now),
-      ),
-    );
 }
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
@@ -55,7 +29,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 }
 
 export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now: number): Promise<LoadedDigestCases> {
-  const rows = await selectCases(db, new Date(now - 30 * DAY), new Date(now));
+  const rows = await listDigestCases(db, new Date(now - 30 * DAY), new Date(now));
   const skipped = rows
     .filter((r) => !policies.has(r.policyId))
     .map((r) => ({ number: r.number, reason: `policy "${r.policyId}" is not loaded` }));
@@ -95,47 +69,22 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
   return { cases: result, skipped };
 }
 
-/**
- * loadTrails (src/worker/case-sla.ts) binds one parameter per id; with tens of thousands of ids binding
- * dominates, so the digest passes each chunk as ONE int[] parameter (same rows, same order).
- */
+/** A chunk of trails in one query, the ids as one parameter (listTrailEventsMany). */
 async function loadTrailChunk(db: Db, ids: number[]): Promise<Map<number, StoredEvent[]>> {
   const trails = new Map<number, StoredEvent[]>(ids.map((id) => [id, []]));
-  const rows = await db
-    // Epoch milliseconds straight from Postgres: a Date per event is most of the garbage of a digest.
-    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: sql<number>`(extract(epoch from ${caseEvents.at}) * 1000)::float8`, data: caseEvents.data })
-    .from(caseEvents)
-    .where(and(sql`${caseEvents.caseId} = any(${sql.param(ids)}::int[])`, inArray(caseEvents.kind, [...TIMELINE_EVENT_KINDS])))
-    .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
-  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: Number(r.at), data: r.data });
+  for (const r of await listTrailEventsMany(db, ids, TIMELINE_EVENT_KINDS)) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at, data: r.data });
   return trails;
 }
 
-async function loadOrganizations(db: Db, rows: CaseRow[]) {
+async function loadOrganizations(db: Db, rows: DigestCaseRow[]) {
   const ids = [...new Set(rows.map((r) => r.organizationId))];
-  const found = await Promise.all(
-    chunks(ids).map((part) =>
-      db
-        .select({
-          id: organizations.id,
-          name: organizations.name,
-          entitlements: organizations.entitlements,
-          timeZone: organizations.timeZone,
-          closedDates: organizations.closedDates,
-          contract: organizations.contract,
-        })
-        .from(organizations)
-        .where(inArray(organizations.id, part)),
-    ),
-  );
+  const found = await Promise.all(chunks(ids).map((part) => listOrganizationSlaFacts(db, part)));
   return new Map(found.flat().map((o) => [o.id, o]));
 }
 
 /** Requesters' zones, only for cases whose policy calendar follows the customer's zone (CIQ). */
-async function loadRequesterZones(db: Db, rows: CaseRow[], policies: Map<string, Policy>): Promise<Map<number, string>> {
+async function loadRequesterZones(db: Db, rows: DigestCaseRow[], policies: Map<string, Policy>): Promise<Map<number, string>> {
   const ids = [...new Set(rows.filter((r) => policies.get(r.policyId)?.calendar.followsCustomerZone).map((r) => r.requesterId))];
-  const found = await Promise.all(
-    chunks(ids).map((part) => db.select({ id: contacts.id, timeZone: contacts.timeZone }).from(contacts).where(inArray(contacts.id, part))),
-  );
+  const found = await Promise.all(chunks(ids).map((part) => listContactsById(db, part)));
   return new Map(found.flat().flatMap((c) => (c.timeZone ? [[c.id, c.timeZone] as const] : [])));
 }

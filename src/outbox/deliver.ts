@@ -3,12 +3,12 @@
  * deliverAllDue repeats passes until nothing more is due. A failure of one row never stops the
  * others; every outcome is logged as a business event.
  */
-import { inArray } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { retryTransient } from "../store/retry.js";
-import { attachments, cases } from "../store/schema/index.js";
+import { caseNumbersByIds } from "../store/repos/cases.js";
+import { listAttachmentContents } from "../store/repos/messages.js";
 import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
 import type { DeliveryResult, MailSender, OutgoingMail } from "./sender.js";
@@ -38,11 +38,7 @@ export interface DeliverySummary {
 
 async function loadAttachments(db: Db, row: OutboxRow): Promise<OutgoingMail["attachments"]> {
   const stored = row.attachments.filter((a) => a.attachmentId !== undefined).map((a) => a.attachmentId!);
-  const byId = new Map<number, Uint8Array | null>();
-  if (stored.length) {
-    const rows = await db.select({ id: attachments.id, content: attachments.content }).from(attachments).where(inArray(attachments.id, stored));
-    for (const r of rows) byId.set(r.id, r.content);
-  }
+  const byId = new Map((await listAttachmentContents(db, stored)).map((r) => [r.id, r.content]));
   return row.attachments.flatMap((a) => {
     const content = a.contentBase64 !== undefined ? Buffer.from(a.contentBase64, "base64") : byId.get(a.attachmentId ?? -1);
     return content ? [{ filename: a.filename, contentType: a.contentType, content: Buffer.from(content) }] : [];
@@ -51,10 +47,7 @@ async function loadAttachments(db: Db, row: OutboxRow): Promise<OutgoingMail["at
 
 /** Human case numbers of the claimed rows' cases, for file names and logs. */
 async function caseNumbersOf(db: Db, rows: OutboxRow[]): Promise<Map<number, number>> {
-  const ids = [...new Set(rows.map((r) => r.caseId).filter((id): id is number => id !== null))];
-  if (ids.length === 0) return new Map();
-  const found = await db.select({ id: cases.id, number: cases.number }).from(cases).where(inArray(cases.id, ids));
-  return new Map(found.map((c) => [c.id, c.number]));
+  return caseNumbersByIds(db, [...new Set(rows.map((r) => r.caseId).filter((id): id is number => id !== null))]);
 }
 
 export function toOutgoingMail(row: OutboxRow, files: OutgoingMail["attachments"], caseNumber: number | null): OutgoingMail {

@@ -4,15 +4,21 @@
  * FOR UPDATE SKIP LOCKED and a lease, so several workers never send the same row and a worker that
  * dies mid-send leaves the row to be claimed again once the lease expires (same Message-ID).
  */
-import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
-import { bulkInsert } from "../store/bulk.js";
 import type { Db } from "../store/database.js";
-import { insertOutbox, type OutboxRow } from "../store/repos/outbox.js";
-import { outbox, type OutboxAttachment } from "../store/schema/index.js";
+import {
+  claimDueOutbox,
+  insertOutbox,
+  insertOutboxMany,
+  markOutboxBounced,
+  releaseOutboxClaim,
+  renewOutboxClaim,
+  type OutboxAttachment,
+  type OutboxRow,
+} from "../store/repos/outbox.js";
 import type { DeliveryResult } from "./sender.js";
 import { retryDelay, shouldGiveUp, type RetryPolicy, DEFAULT_RETRY } from "./retry.js";
 
-export type { OutboxRow };
+export type { OutboxAttachment, OutboxRow };
 
 export interface NewOutgoing {
   idempotencyKey: string;
@@ -50,9 +56,8 @@ export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<bo
 export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Promise<number> {
   if (rows.length === 0) return 0;
   const at = new Date(now);
-  const inserted = await bulkInsert(
+  return insertOutboxMany(
     tx,
-    outbox,
     rows.map((row) => ({
       ...row,
       cc: row.cc ?? [],
@@ -62,35 +67,12 @@ export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Pro
       nextAttemptAt: at,
       createdAt: at,
     })),
-    { onConflictDoNothing: true, returning: ["id"] },
   );
-  return inserted.length;
 }
 
 /** Claims up to `limit` rows that are due, or whose previous sender's lease ran out. */
 export async function claimDue(db: Db, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  const at = new Date(now);
-  return db.transaction(async (tx) => {
-    const due = tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        or(
-          and(eq(outbox.state, "queued"), lte(outbox.nextAttemptAt, at)),
-          and(eq(outbox.state, "sending"), lte(outbox.lockedUntil, at)),
-        ),
-      )
-      .orderBy(outbox.nextAttemptAt, outbox.id)
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    const claimed = await tx
-      .update(outbox)
-      .set({ state: "sending", lockedUntil: new Date(now + leaseMs), attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning();
-    // UPDATE … RETURNING has no order: send oldest first, as queued.
-    return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
-  });
+  return claimDueOutbox(db, new Date(now), limit, new Date(now + leaseMs));
 }
 
 /**
@@ -98,12 +80,7 @@ export async function claimDue(db: Db, now: number, limit: number, leaseMs: numb
  * worker may have taken the row (then we must not send it: that would be a second copy).
  */
 export async function renewClaim(db: Db, row: OutboxRow, now: number, leaseMs: number): Promise<boolean> {
-  const renewed = await db
-    .update(outbox)
-    .set({ lockedUntil: new Date(now + leaseMs) })
-    .where(and(eq(outbox.id, row.id), eq(outbox.state, "sending"), eq(outbox.attempts, row.attempts), gt(outbox.lockedUntil, new Date(now))))
-    .returning({ id: outbox.id });
-  return renewed.length > 0;
+  return renewOutboxClaim(db, row, new Date(now), new Date(now + leaseMs));
 }
 
 /** Records the outcome of one delivery attempt of a claimed row. */
@@ -116,27 +93,21 @@ export async function recordDelivery(
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<"sent" | "retry" | "failed"> {
   // Only the holder of the claim may record: a row re-claimed after our lease expired is theirs.
-  const mine = and(eq(outbox.id, row.id), eq(outbox.state, "sending"), eq(outbox.attempts, row.attempts));
   if (result.status === "sent") {
-    await db.update(outbox).set({ state: "sent", sentAt: new Date(now), lockedUntil: null, lastError: null }).where(mine);
+    await releaseOutboxClaim(db, row, { state: "sent", sentAt: new Date(now), lockedUntil: null, lastError: null });
     return "sent";
   }
   if (result.status === "permanent" || shouldGiveUp(row.attempts, retry)) {
-    await db.update(outbox).set({ state: "failed", lockedUntil: null, lastError: result.error }).where(mine);
+    await releaseOutboxClaim(db, row, { state: "failed", lockedUntil: null, lastError: result.error });
     return "failed";
   }
   const next = new Date(now + retryDelay(row.attempts, random, retry));
-  await db.update(outbox).set({ state: "queued", nextAttemptAt: next, lockedUntil: null, lastError: result.error }).where(mine);
+  await releaseOutboxClaim(db, row, { state: "queued", nextAttemptAt: next, lockedUntil: null, lastError: result.error });
   return "retry";
 }
 
 /** A bounce names one of our Message-IDs: that row is marked bounced (kept, never resent). */
 export async function markBounced(db: Db, messageIds: string[], detail: string): Promise<number> {
   if (messageIds.length === 0) return 0;
-  const rows = await db
-    .update(outbox)
-    .set({ state: "bounced", lastError: detail })
-    .where(and(inArray(outbox.messageId, messageIds), eq(outbox.state, "sent")))
-    .returning({ id: outbox.id });
-  return rows.length;
+  return markOutboxBounced(db, messageIds, detail);
 }

@@ -2,7 +2,6 @@
  * Load → decide → apply for one case's SLA: load its trail, let the pure engine evaluate it,
  * store the evaluation and the scheduler's index (nextActionAt). Used after every change to a case.
  */
-import { and, asc, inArray } from "drizzle-orm";
 import { requirePolicy } from "../policy/catalogue.js";
 import { withContract } from "../policy/contract.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
@@ -11,7 +10,7 @@ import { evaluateCase } from "../sla/engine.js";
 import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import type { Case } from "../store/repos/cases.js";
-import { caseEvents } from "../store/schema/index.js";
+import { listTrailEvents } from "../store/repos/case-sla.js";
 import { TIMELINE_EVENT_KINDS, timelineFromEvents, type StoredEvent } from "../cases/timeline.js";
 
 export interface SlaFacts {
@@ -32,12 +31,7 @@ export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId"
 export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number, StoredEvent[]>> {
   const trails = new Map<number, StoredEvent[]>(caseIds.map((id) => [id, []]));
   if (caseIds.length === 0) return trails;
-  const rows = await db
-    .select({ caseId: caseEvents.caseId, kind: caseEvents.kind, at: caseEvents.at, data: caseEvents.data })
-    .from(caseEvents)
-    .where(and(inArray(caseEvents.caseId, caseIds), inArray(caseEvents.kind, [...TIMELINE_EVENT_KINDS])))
-    .orderBy(asc(caseEvents.caseId), asc(caseEvents.at), asc(caseEvents.id));
-  for (const r of rows) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at.getTime(), data: r.data });
+  for (const r of await listTrailEvents(db, caseIds, TIMELINE_EVENT_KINDS)) trails.get(r.caseId)?.push({ kind: r.kind, at: r.at, data: r.data });
   return trails;
 }
 

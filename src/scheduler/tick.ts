@@ -4,7 +4,6 @@
  * same transaction that records it as sent and stores the case's next action time. Cases are locked
  * with SKIP LOCKED, so several workers tick safely at once.
  */
-import { inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock/clock.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox/headers.js";
 import { enqueueMany, type NewOutgoing } from "../outbox/queue.js";
@@ -15,7 +14,8 @@ import type { Db } from "../store/database.js";
 import { lockDueCases, type Case } from "../store/repos/cases.js";
 import { retryTransient } from "../store/retry.js";
 import { listStaff } from "../store/repos/staff.js";
-import { caseEvents, cases, contacts, organizations } from "../store/schema/index.js";
+import { listContactsById, listOrganizationSlaFacts, saveCaseSlaMany } from "../store/repos/case-sla.js";
+import { appendEvents } from "../store/repos/events.js";
 import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
 import type { Desk } from "../desk.js";
 import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
@@ -45,8 +45,8 @@ async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
   const orgIds = [...new Set(due.map((c) => c.organizationId))];
   const contactIds = [...new Set(due.map((c) => c.requesterId))];
   const [orgs, people] = await Promise.all([
-    orgIds.length ? db.select().from(organizations).where(inArray(organizations.id, orgIds)) : [],
-    contactIds.length ? db.select().from(contacts).where(inArray(contacts.id, contactIds)) : [],
+    listOrganizationSlaFacts(db, orgIds),
+    listContactsById(db, contactIds),
   ]);
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const personById = new Map(people.map((p) => [p.id, p]));
@@ -149,19 +149,8 @@ async function applyPlans(tx: Db, plans: CasePlan[], now: number): Promise<numbe
   const mail = plans.flatMap((p) => p.mail);
   for (const part of chunk(mail, 500)) queued += await enqueueMany(tx, part, now);
   const events = plans.flatMap((p) => p.events.map((e) => ({ caseId: p.caseId, at: new Date(now), actor: "system", kind: "reminder-queued", data: e.data })));
-  for (const part of chunk(events, 1000)) await tx.insert(caseEvents).values(part);
-  for (const part of chunk(plans, 1000)) {
-    const rows = part.map(
-      (p) =>
-        sql`(${p.caseId}::int, ${sql.param(p.update.remindersSent)}::text[], ${JSON.stringify(p.update.slaState ?? null)}::jsonb, ${p.update.nextActionAt?.toISOString() ?? null}::timestamptz)`,
-    );
-    await tx.execute(sql`
-      update ${cases} set
-        reminders_sent = v.reminders_sent, sla_state = v.sla_state, next_action_at = v.next_action_at,
-        updated_at = ${new Date(now).toISOString()}::timestamptz
-      from (values ${sql.join(rows, sql`, `)}) as v(id, reminders_sent, sla_state, next_action_at)
-      where ${cases.id} = v.id`);
-  }
+  for (const part of chunk(events, 1000)) await appendEvents(tx, part);
+  for (const part of chunk(plans, 1000)) await saveCaseSlaMany(tx, part.map((p) => ({ caseId: p.caseId, ...p.update })), new Date(now));
   return queued;
 }
 

@@ -1,8 +1,10 @@
 /** Cases: created by the inbound pipeline, changed by staff and the scheduler, listed by the CLI. */
-import { and, asc, desc, eq, isNotNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import type { Db } from "../database.js";
 import { cases, type CaseStatusValue } from "../schema/index.js";
+
+export { CASE_STATUSES, type CaseStatusValue } from "../schema/index.js";
 
 export type Case = typeof cases.$inferSelect;
 export type NewCase = Omit<typeof cases.$inferInsert, "id" | "number">;
@@ -70,4 +72,11 @@ export async function lockDueCases(db: Db, now: Date, limit: number): Promise<Ca
     .orderBy(asc(cases.nextActionAt))
     .limit(limit)
     .for("update", { skipLocked: true });
+}
+
+/** Human numbers of these cases by id (file names and logs of the sender). */
+export async function caseNumbersByIds(db: Db, ids: number[]): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const found = await db.select({ id: cases.id, number: cases.number }).from(cases).where(inArray(cases.id, ids));
+  return new Map(found.map((c) => [c.id, c.number]));
 }

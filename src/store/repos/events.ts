@@ -15,3 +15,9 @@ export async function appendEvent(db: Db, event: NewCaseEvent): Promise<CaseEven
 export async function listEvents(db: Db, caseId: number): Promise<CaseEvent[]> {
   return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
+
+/** Several events in one statement (the scheduler's reminders, the retention purge). */
+export async function appendEvents(db: Db, events: NewCaseEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.insert(caseEvents).values(events);
+}

@@ -2,7 +2,7 @@
  * Mailbox bookkeeping for the inbound sources: the mailboxes themselves, their read cursors, the
  * record of refused/quarantined mail, and the failure counter that sends a message to quarantine.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
 import { inboundRejections, mailboxCursors, mailboxes, processingAttempts } from "../schema/index.js";
 
@@ -50,6 +50,21 @@ export async function listRejections(db: Db, filter: { mailbox?: string; limit?:
     .where(filter.mailbox ? eq(inboundRejections.mailbox, filter.mailbox) : undefined)
     .orderBy(desc(inboundRejections.at), desc(inboundRejections.id))
     .limit(filter.limit ?? 100);
+}
+
+/**
+ * Keeps the raw bytes on the latest quarantined rejection of this message (by Message-ID, or the one
+ * without one) in this mailbox that has none yet: a quarantine decision has no folder to keep them in.
+ */
+export async function attachRawToQuarantined(db: Db, mailbox: string, messageId: string | null, raw: Uint8Array): Promise<void> {
+  const r = inboundRejections;
+  const [row] = await db
+    .select({ id: r.id })
+    .from(r)
+    .where(and(eq(r.mailbox, mailbox), eq(r.disposition, "quarantined"), isNull(r.raw), messageId ? eq(r.messageId, messageId) : isNull(r.messageId)))
+    .orderBy(desc(r.id))
+    .limit(1);
+  if (row) await db.update(r).set({ raw }).where(eq(r.id, row.id));
 }
 
 /** The processing_attempts key of a source message; Maildir/stdin pass their own stable id as `uid`. */

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, getTableName, inArray, isNotNull, sql } from "drizzle-orm";
 import { copyRows, type CopyColumn } from "../copy.js";
 import type { Db } from "../database.js";
-import { attachments, messages, outbox } from "../schema/index.js";
+import { attachments, cases, messages, outbox } from "../schema/index.js";
 
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = Omit<typeof messages.$inferInsert, "id">;
@@ -99,4 +99,21 @@ export async function insertAttachments(db: Db, rows: NewAttachment[]): Promise<
 
 export async function listAttachments(db: Db, messageId: number): Promise<Attachment[]> {
   return db.select().from(attachments).where(eq(attachments.messageId, messageId)).orderBy(asc(attachments.id));
+}
+
+/** The stored bytes of these attachments (null once retention purged them), for the sender. */
+export async function listAttachmentContents(db: Db, ids: number[]): Promise<Array<{ id: number; content: Uint8Array | null }>> {
+  if (ids.length === 0) return [];
+  return db.select({ id: attachments.id, content: attachments.content }).from(attachments).where(inArray(attachments.id, ids));
+}
+
+/** The number of the case a stored message (by Message-ID) joined or opened; null when none. */
+export async function caseNumberOfMessage(db: Db, messageId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ number: cases.number })
+    .from(messages)
+    .innerJoin(cases, eq(messages.caseId, cases.id))
+    .where(eq(messages.messageId, messageId))
+    .limit(1);
+  return row?.number ?? null;
 }

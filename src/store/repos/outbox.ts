@@ -3,9 +3,12 @@
  * idempotency key is a no-op that reports `inserted: false`, so retried transactions never send twice.
  * Claiming and delivery belong to src/outbox/.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { bulkInsert } from "../bulk.js";
 import type { Db } from "../database.js";
 import { digestsSent, outbox, type OutboxState } from "../schema/index.js";
+
+export type { OutboxAttachment, OutboxState } from "../schema/index.js";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = Omit<typeof outbox.$inferInsert, "id" | "state" | "attempts" | "sentAt" | "lockedUntil" | "lastError">;
@@ -17,6 +20,13 @@ export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<{ inserte
     .onConflictDoNothing({ target: outbox.idempotencyKey })
     .returning({ id: outbox.id });
   return { inserted: created !== undefined, id: created?.id };
+}
+
+/** insertOutbox for many rows in one statement; returns how many were new (duplicates by key are skipped). */
+export async function insertOutboxMany(db: Db, rows: NewOutboxRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await bulkInsert(db, outbox, rows, { onConflictDoNothing: true, returning: ["id"] });
+  return inserted.length;
 }
 
 export async function getOutboxByKey(db: Db, idempotencyKey: string): Promise<OutboxRow | undefined> {
@@ -44,4 +54,63 @@ export async function digestWasSent(db: Db, managerId: number, day: string): Pro
     .from(digestsSent)
     .where(and(eq(digestsSent.managerId, managerId), eq(digestsSent.day, day)));
   return rows.length > 0;
+}
+
+/** Claims up to `limit` rows queued and due at `at`, or whose sender's lease ran out by then; oldest first. */
+export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUntil: Date): Promise<OutboxRow[]> {
+  return db.transaction(async (tx) => {
+    const due = tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        or(
+          and(eq(outbox.state, "queued"), lte(outbox.nextAttemptAt, at)),
+          and(eq(outbox.state, "sending"), lte(outbox.lockedUntil, at)),
+        ),
+      )
+      .orderBy(outbox.nextAttemptAt, outbox.id)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    const claimed = await tx
+      .update(outbox)
+      .set({ state: "sending", lockedUntil, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+    // UPDATE … RETURNING has no order: send oldest first, as queued.
+    return claimed.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+  });
+}
+
+/** The claim on a row as this sender took it: same row, still sending, same attempt. */
+const heldClaim = (row: Pick<OutboxRow, "id" | "attempts">) =>
+  and(eq(outbox.id, row.id), eq(outbox.state, "sending"), eq(outbox.attempts, row.attempts));
+
+/** Extends a claim whose lease has not run out at `now`; false when it had (the row may be another's). */
+export async function renewOutboxClaim(db: Db, row: Pick<OutboxRow, "id" | "attempts">, now: Date, lockedUntil: Date): Promise<boolean> {
+  const renewed = await db
+    .update(outbox)
+    .set({ lockedUntil })
+    .where(and(heldClaim(row), gt(outbox.lockedUntil, now)))
+    .returning({ id: outbox.id });
+  return renewed.length > 0;
+}
+
+/** The outcome of a delivery attempt, written only if the claim is still ours (a re-claimed row is not). */
+export type ClaimOutcome =
+  | { state: "sent"; sentAt: Date; lockedUntil: null; lastError: null }
+  | { state: "failed"; lockedUntil: null; lastError: string }
+  | { state: "queued"; nextAttemptAt: Date; lockedUntil: null; lastError: string };
+
+export async function releaseOutboxClaim(db: Db, row: Pick<OutboxRow, "id" | "attempts">, outcome: ClaimOutcome): Promise<void> {
+  await db.update(outbox).set(outcome).where(heldClaim(row));
+}
+
+/** Sent rows with these Message-IDs become bounced (kept, never resent); returns how many. */
+export async function markOutboxBounced(db: Db, messageIds: string[], detail: string): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ state: "bounced", lastError: detail })
+    .where(and(inArray(outbox.messageId, messageIds), eq(outbox.state, "sent")))
+    .returning({ id: outbox.id });
+  return rows.length;
 }
