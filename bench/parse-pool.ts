@@ -11,7 +11,8 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_PARSE_LIMITS } from "../src/mail/message.js";
-import { createParsePool, inlineParser, type MessageParser } from "../src/mail/parse-pool.js";
+import type { MessageParser } from "../src/mail/message.js";
+import { createParsePool, inlineParser } from "../src/mail/parse-pool.js";
 import { benchMessage } from "./ingest-raw.js";
 
 export interface ParseBenchResult {

@@ -10,7 +10,7 @@ import type { NewOutgoing } from "../outbox/queue.js";
 import { withContract } from "../policy/contract.js";
 import { serviceLevelFor } from "../policy/select.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
-import { evaluateTrail, nextActionDate, slaSnapshot } from "../scheduler/case-sla.js";
+import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { NewCasePlan } from "./inbound.js";

@@ -8,11 +8,11 @@ import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { updateCase } from "../store/repos/cases.js";
 import type { OutgoingKind } from "../outbox/headers.js";
-import { policyOf } from "../scheduler/case-sla.js";
-import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
+import { policyOf } from "../cases/case-sla.js";
+import { refreshCaseSla } from "../scheduler/case-sla.js";
 import { attachmentRefs, loadParties } from "./load.js";
 import { queueCaseMail } from "./mail.js";
-import type { CorrespondenceResult, CustomerMessageInput } from "./staff.js";
+import type { CorrespondenceResult, CustomerMessageInput } from "./types.js";
 import { engineersFor } from "./recipients.js";
 
 /** Statuses a customer's message takes back to open. A closed case stays closed (the reply is still recorded). */

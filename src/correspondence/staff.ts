@@ -5,52 +5,19 @@
  * internal note). A customer's email: recorded, reopens a waiting or resolved case, and is forwarded to
  * the engineers. Either way the case's SLA is evaluated again.
  */
-import { parseCommands, type CaseCommand, type CommandError } from "../cases/commands.js";
-import type { NormalizedMessage } from "../mail/message.js";
+import { parseCommands } from "../cases/commands.js";
 import type { OutgoingKind } from "../outbox/headers.js";
 import type { Db } from "../store/database.js";
-import { updateCase, type Case } from "../store/repos/cases.js";
-import type { Contact } from "../store/repos/contacts.js";
+import { updateCase } from "../store/repos/cases.js";
 import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { lastCustomerMessage } from "../store/repos/correspondence.js";
-import { policyOf } from "../scheduler/case-sla.js";
-import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
+import { policyOf } from "../cases/case-sla.js";
+import { refreshCaseSla } from "../scheduler/case-sla.js";
 import { attachmentRefs, loadParties } from "./load.js";
 import { commandErrorData, queueCaseMail } from "./mail.js";
+import type { CorrespondenceResult, StaffMessageInput } from "./types.js";
 import { planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
-import type { Desk } from "../desk.js";
-
-export { applyCustomerMessage } from "./customer.js";
-
-export interface InboundEntry {
-  /** The messages row already stored for this email. */
-  id: number;
-  normalized: NormalizedMessage;
-  /** The body text with quoted history removed (what the case thread shows). */
-  text: string;
-}
-
-export interface StaffMessageInput {
-  desk: Desk;
-  caseRow: Case;
-  message: InboundEntry;
-  staffMember: { id: number; email: string; name: string };
-  now: number;
-}
-
-export interface CorrespondenceResult {
-  /**
-   * rejected: a command was wrong, nothing applied; note: #comment; reply: recorded and relayed;
-   * changed: commands only, no text for the customer; customer-reply: a customer's message.
-   */
-  outcome: "rejected" | "note" | "reply" | "changed" | "customer-reply";
-  commands: CaseCommand[];
-  errors: CommandError[];
-  /** Kinds of mail queued by this call. */
-  queued: OutgoingKind[];
-  caseRow: Case;
-}
 
 export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promise<CorrespondenceResult> {
   const { desk, caseRow, message, staffMember, now } = input;
@@ -126,12 +93,4 @@ async function resolutionNotice(tx: Db, input: StaffMessageInput): Promise<boole
     data: { requesterName: parties.requester.name, policyName: policyOf(desk.policies, caseRow).name },
   };
   return queueCaseMail(tx, desk, caseRow, mail, now);
-}
-
-export interface CustomerMessageInput {
-  desk: Desk;
-  caseRow: Case;
-  message: InboundEntry;
-  contact: Pick<Contact, "id" | "email" | "name">;
-  now: number;
 }

@@ -12,8 +12,9 @@ import { appendEvent } from "../store/repos/events.js";
 import { getStaffByEmail } from "../store/repos/staff.js";
 import { getContactByEmail } from "../store/repos/contacts.js";
 import { setMessageCase } from "../store/repos/correspondence.js";
-import { refreshCaseSla } from "../scheduler/case-sla-refresh.js";
-import { applyCustomerMessage, applyStaffMessage } from "./staff.js";
+import { refreshCaseSla } from "../scheduler/case-sla.js";
+import { applyCustomerMessage } from "./customer.js";
+import { applyStaffMessage } from "./staff.js";
 import type { Desk } from "../desk.js";
 
 export interface ThreadEntryInput {

@@ -9,7 +9,8 @@ import type { Policy } from "../policy/types.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { listCasesWithParties } from "../store/repos/demo.js";
-import { evaluateTrail, loadTrails } from "../scheduler/case-sla.js";
+import { evaluateTrail } from "../cases/case-sla.js";
+import { loadTrails } from "../scheduler/case-sla.js";
 
 /** How a severity was chosen, in words ("field" is the request template's severity or priority line). */
 export const SOURCE_WORDS: Record<string, string> = {

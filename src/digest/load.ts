@@ -9,7 +9,7 @@ import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
 import { listContactsById, listOrganizationSlaFacts, listTrailEventsMany } from "../store/repos/case-sla.js";
 import { listDigestCases, type DigestCaseRow } from "../store/repos/digest.js";
-import { evaluateTrail } from "../scheduler/case-sla.js";
+import { evaluateTrail } from "../cases/case-sla.js";
 import type { DigestCase } from "./build.js";
 
 const DAY = 86_400_000;

@@ -7,8 +7,8 @@
  * A drained mailbox goes batch by batch: the next batch is fetched while the current one is parsed (on
  * the parser's threads) and applied.
  */
-import type { ParseLimits, NormalizedMessage } from "../mail/message.js";
-import { inlineParser, type MessageParser } from "../mail/parse-pool.js";
+import type { MessageParser, NormalizedMessage, ParseLimits } from "../mail/message.js";
+import { inlineParser } from "../mail/parse-pool.js";
 import type { Cursor, MailSource, SourceMessage } from "../sources/types.js";
 import { getCursor, setCursor } from "../store/repos/mailboxes.js";
 import { retryTransient } from "../store/retry.js";

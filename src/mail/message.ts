@@ -103,3 +103,12 @@ export function headerValue(msg: Pick<NormalizedMessage, "headers">, name: strin
 export function headerValues(msg: Pick<NormalizedMessage, "headers">, name: string): string[] {
   return msg.headers[name.toLowerCase()] ?? [];
 }
+
+/** Where MIME parsing runs: inline (parse-pool.ts inlineParser) or on worker threads (createParsePool). */
+export interface MessageParser {
+  /** Same contract as parseMessage: resolves a NormalizedMessage or rejects with MailParseError (same code, message, details). */
+  parse(raw: Buffer, limits: ParseLimits): Promise<NormalizedMessage>;
+  close(): Promise<void>;
+  /** Parses worth having in flight at once: more only adds decoded messages held in memory. */
+  readonly inFlight: number;
+}

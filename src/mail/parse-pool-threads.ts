@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage, ParseLimits } from "./message.js";
-import type { MessageParser } from "./parse-pool.js";
+import type { MessageParser } from "./message.js";
 import { decodeReply, encodeRequest, type ParseReply } from "./parse-pool-wire.js";
 
 /**

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_PARSE_LIMITS, type NormalizedMessage, type ParseLimits } from "./message.js";
 import { MailParseError, parseMessage } from "./parse.js";
-import { createParsePool, inlineParser, ParsePoolError, type MessageParser } from "./parse-pool.js";
+import type { MessageParser } from "./message.js";
+import { createParsePool, inlineParser, ParsePoolError } from "./parse-pool.js";
 import { ParsePool, resolveWorkerEntry } from "./parse-pool-threads.js";
 import { decodeReply, encodeFailure, encodeResult } from "./parse-pool-wire.js";
 

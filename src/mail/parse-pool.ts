@@ -4,19 +4,11 @@
  * worker threads (createParsePool) while embedded setups, tests and one-shot commands parse inline.
  * Both give exactly what parseMessage gives, and fail the same way.
  */
-import type { NormalizedMessage, ParseLimits } from "./message.js";
+import type { MessageParser } from "./message.js";
 import { parseMessage } from "./parse.js";
 import { ParsePool } from "./parse-pool-threads.js";
 
 export { ParsePoolError } from "./parse-pool-threads.js";
-
-export interface MessageParser {
-  /** Same contract as parseMessage: resolves a NormalizedMessage or rejects with MailParseError (same code, message, details). */
-  parse(raw: Buffer, limits: ParseLimits): Promise<NormalizedMessage>;
-  close(): Promise<void>;
-  /** Parses worth having in flight at once: more only adds decoded messages held in memory. */
-  readonly inFlight: number;
-}
 
 /** Calls parseMessage on the calling thread (PGlite/embedded, tests, `ingest`). Shared, so close() does nothing. */
 export const inlineParser: MessageParser = {

@@ -1,31 +1,15 @@
 /**
- * Load → decide → apply for one case's SLA: load its trail, let the pure engine evaluate it,
- * store the evaluation and the scheduler's index (nextActionAt). Used after every change to a case.
+ * A case's SLA state kept true: after any change to a case (a reply, a command, a reopen) its SLA is
+ * evaluated again from the whole trail, and the snapshot and the scheduler's index are stored, in the
+ * caller's transaction.
  */
-import { requirePolicy } from "../policy/catalogue.js";
-import { withContract } from "../policy/contract.js";
-import type { Policy, ServiceLevel } from "../policy/types.js";
-import { calendarsForPolicy } from "../sla/calendars.js";
-import { evaluateCase } from "../sla/engine.js";
+import { evaluateTrail, nextActionDate, policyOf, slaSnapshot } from "../cases/case-sla.js";
+import { TIMELINE_EVENT_KINDS, type StoredEvent } from "../cases/timeline.js";
+import type { Desk } from "../desk.js";
+import { AppError } from "../errors.js";
 import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
-import type { Case } from "../store/repos/cases.js";
-import { listTrailEvents } from "../store/repos/case-sla.js";
-import { TIMELINE_EVENT_KINDS, timelineFromEvents, type StoredEvent } from "../cases/timeline.js";
-
-export interface SlaFacts {
-  entitlements: string[];
-  /** The customer's zone (requester's, else organization's), for calendars that follow it. */
-  customerZone: string | null;
-  /** The organization's own closed days, "YYYY-MM-DD". */
-  closedDates?: string[];
-  /** Service levels of the organization's contract, ahead of the policy's. */
-  contract?: ServiceLevel[] | null;
-}
-
-export function policyOf(policies: Map<string, Policy>, c: Pick<Case, "policyId" | "number">): Policy {
-  return requirePolicy(policies, c.policyId, `case #${c.number}`);
-}
+import { getCaseWithParties, listTrailEvents, saveCaseSla } from "../store/repos/case-sla.js";
 
 /** The clock-moving part of several cases' trails in one query, oldest first per case. */
 export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number, StoredEvent[]>> {
@@ -35,28 +19,13 @@ export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number,
   return trails;
 }
 
-/** `remindersSent` null: a report (the digest) that wants metric states only, no reminders. */
-export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[] | null, now: number): SlaEvaluation {
-  return evaluateCase({
-    policy: withContract(policy, facts.contract),
-    calendarFor: calendarsForPolicy(policy, facts.customerZone, facts.closedDates),
-    timeline: timelineFromEvents(trail),
-    context: { entitlements: facts.entitlements, customerZone: facts.customerZone, remindersSent: remindersSent ?? [] },
-    now,
-    reminders: remindersSent !== null,
-  });
-}
-
-/** What we keep of an evaluation on the case row: for display and the digest, never the source of truth. */
-export function slaSnapshot(evaluation: SlaEvaluation, now: number) {
-  return { evaluatedAt: now, metrics: evaluation.metrics, next: evaluation.next };
-}
-
-/**
- * The scheduler's index for a case just evaluated: now when reminders are already owed (a case resumed
- * past a threshold), else the engine's next action.
- */
-export function nextActionDate(evaluation: SlaEvaluation, now: number): Date | null {
-  if (evaluation.due.length > 0) return new Date(now);
-  return evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt);
+export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: number): Promise<SlaEvaluation> {
+  const row = await getCaseWithParties(tx, caseId);
+  if (!row) throw new AppError("E_NOT_FOUND", `no case with id ${caseId}`);
+  const { c, org } = row;
+  const trail = (await loadTrails(tx, [caseId])).get(caseId) ?? [];
+  const facts = { entitlements: org.entitlements, customerZone: row.requesterZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
+  const evaluation = evaluateTrail(policyOf(desk.policies, c), trail, facts, c.remindersSent, now);
+  await saveCaseSla(tx, { caseId, slaState: slaSnapshot(evaluation, now), nextActionAt: nextActionDate(evaluation, now) }, new Date(now));
+  return evaluation;
 }

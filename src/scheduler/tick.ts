@@ -18,7 +18,8 @@ import { listContactsById, listOrganizationSlaFacts, saveCaseSlaMany } from "../
 import { appendEvents } from "../store/repos/events.js";
 import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
 import type { Desk } from "../desk.js";
-import { evaluateTrail, loadTrails, policyOf, slaSnapshot } from "./case-sla.js";
+import { evaluateTrail, policyOf, slaSnapshot } from "../cases/case-sla.js";
+import { loadTrails } from "./case-sla.js";
 import { recipientsFor, type StaffMember } from "../correspondence/recipients.js";
 
 export type TickLogger = Pick<WorkLogger, "info" | "error">;

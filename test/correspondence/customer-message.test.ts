@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as store from "../../src/store/index.js";
 import type { Db } from "../../src/store/database.js";
-import { applyCustomerMessage, applyStaffMessage } from "../../src/correspondence/staff.js";
+import { applyCustomerMessage } from "../../src/correspondence/customer.js";
+import { applyStaffMessage } from "../../src/correspondence/staff.js";
 import { testDatabases } from "../support/db.js";
 import { desk, openCase, OPENED_AT, seedDirectory, storeInbound, type Directory } from "./seed.js";
 

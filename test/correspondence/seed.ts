@@ -9,7 +9,7 @@ import type { Db } from "../../src/store/database.js";
 import * as store from "../../src/store/index.js";
 import type { NormalizedMessage } from "../../src/mail/message.js";
 import type { Desk } from "../../src/desk.js";
-import { refreshCaseSla } from "../../src/scheduler/case-sla-refresh.js";
+import { refreshCaseSla } from "../../src/scheduler/case-sla.js";
 
 export const desk: Desk = {
   policies: loadBundledPolicies(),

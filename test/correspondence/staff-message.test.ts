@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as store from "../../src/store/index.js";
 import type { Db } from "../../src/store/database.js";
-import { evaluateTrail, loadTrails } from "../../src/scheduler/case-sla.js";
+import { evaluateTrail } from "../../src/cases/case-sla.js";
+import { loadTrails } from "../../src/scheduler/case-sla.js";
 import { applyStaffMessage } from "../../src/correspondence/staff.js";
 import { testDatabases } from "../support/db.js";
 import { desk, openCase, OPENED_AT, seedDirectory, storeInbound, type Directory } from "./seed.js";

@@ -65,8 +65,8 @@ const importsOf = (dir: string, values = false) =>
   new Map(tsFilesUnder(dir).map((f) => [f, relativeImportsOf(f, readFileSync(join(ROOT, f), "utf8"), values)] as const));
 
 describe("layout", () => {
-  it("src/ has no import cycles (run-time imports)", () => {
-    expect(cyclesOf(importsOf("src", true)).map((c) => c.join(" ↔ "))).toEqual([]);
+  it("src/ has no import cycles, type-only imports included (a cycle of types is still a tangle for a reader)", () => {
+    expect(cyclesOf(importsOf("src")).map((c) => c.join(" ↔ "))).toEqual([]);
   });
 
   it("nothing in src/, bench/ or harness/ imports from test/", () => {
