@@ -8,7 +8,7 @@ import { threadLookupKeys } from "../mail/threading.js";
 import { loadBundledPolicies } from "../policy/load.js";
 import { decideInbound } from "./decide.js";
 import { toDryRunJson } from "./dry-run-json.js";
-import type { ContactInfo, InboundContext, OrganizationInfo } from "./inbound.js";
+import type { ContactInfo, InboundContext, OrganizationInfo } from "./inbound-decision.js";
 
 const NOW = Date.UTC(2026, 10, 17, 12, 0);
 const policies = loadBundledPolicies();

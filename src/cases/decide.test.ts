@@ -3,7 +3,7 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { loadBundledPolicies } from "../policy/load.js";
 import { decideInbound } from "./decide.js";
 import { toDryRunJson } from "./dry-run-json.js";
-import type { ContactInfo, InboundContext, InboundDecision } from "./inbound.js";
+import type { ContactInfo, InboundContext, InboundDecision } from "./inbound-decision.js";
 
 const NOW = Date.UTC(2026, 10, 16, 15, 0);
 const policies = loadBundledPolicies();

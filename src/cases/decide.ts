@@ -15,7 +15,7 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
 import { bodyText, planNewCase, summariseAttachments } from "./new-case.js";
 import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
-import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound.js";
+import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
 
 type Found = { kind: "join"; caseNumber: number; via: ThreadPlan["via"] } | { kind: "new"; reason?: string };
 

@@ -5,7 +5,7 @@
  */
 import type { NormalizedMessage } from "../mail/message.js";
 import { readTemplate } from "./intake/template.js";
-import type { InboundDecision } from "./inbound.js";
+import type { InboundDecision } from "./inbound-decision.js";
 import { bodyText } from "./new-case.js";
 
 export interface DryRunJson {

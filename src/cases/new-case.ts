@@ -9,7 +9,7 @@ import { isForwardSubject, stripQuotedHistory } from "../mail/quoted.js";
 import { chooseCaseType, chooseSeverity, missingFields } from "./intake/severity.js";
 import { normaliseEnvironment, readTemplate } from "./intake/template.js";
 import type { Policy } from "../policy/types.js";
-import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound.js";
+import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound-decision.js";
 
 /** The text a case stores: what the sender wrote this time, quoted history removed (forwards kept). */
 export function bodyText(msg: Pick<NormalizedMessage, "text" | "subject">): string {

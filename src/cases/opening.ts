@@ -13,7 +13,7 @@ import type { Policy, ServiceLevel } from "../policy/types.js";
 import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
 import type { MetricStatus } from "../sla/types.js";
 import type { NormalizedMessage } from "../mail/message.js";
-import type { NewCasePlan } from "./inbound.js";
+import type { NewCasePlan } from "./inbound-decision.js";
 import { formatBytes, formatDue, readerZone } from "./present.js";
 
 /** What opening a case needs to know of the organization. */

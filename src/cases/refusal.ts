@@ -3,7 +3,7 @@ import type { Desk } from "../desk.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js";
 import type { NewOutgoing } from "../outbox/queue.js";
-import type { DecisionCommon, RefusePlan } from "./inbound.js";
+import type { DecisionCommon, RefusePlan } from "./inbound-decision.js";
 import { messageIdentity } from "./records.js";
 
 /** null when there is no address to answer. */

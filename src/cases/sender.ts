@@ -1,7 +1,7 @@
 /** Who the sender is to us, and whether we may answer them automatically (pure). */
 import { normalizeAddress } from "../mail/address.js";
 import type { AuthResult } from "../mail/auth-results.js";
-import type { Authorization, InboundContext } from "./inbound.js";
+import type { Authorization, InboundContext } from "./inbound-decision.js";
 
 export function authorizationOf(ctx: Pick<InboundContext, "sender">, auth: AuthResult): Authorization {
   if (auth.verdict === "unverified") return "unverified";

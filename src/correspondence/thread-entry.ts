@@ -3,7 +3,7 @@
  * relay to the customer); a customer's mail is forwarded to the engineer and may reopen the case;
  * automatic mail (an auto-reply, a bounce) is only recorded, never answered.
  */
-import type { ThreadPlan } from "../cases/inbound.js";
+import type { ThreadPlan } from "../cases/inbound-decision.js";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { Db } from "../store/database.js";

@@ -5,7 +5,7 @@
  * unique Message-ID is what makes a second copy of the same mail (re-delivery, a Cc to two support
  * mailboxes, a crash before the source was told) a no-op.
  */
-import type { InboundDecision, NewCasePlan, ThreadPlan } from "../cases/inbound.js";
+import type { InboundDecision, NewCasePlan, ThreadPlan } from "../cases/inbound-decision.js";
 import { acknowledgmentMessage, planCaseOpening } from "../cases/opening.js";
 import { messageIdentity, messageRecord, rejectionRecord, type InboundSource, type RejectionRecord } from "../cases/records.js";
 import { refusalMessage } from "../cases/refusal.js";

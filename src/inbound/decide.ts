@@ -6,7 +6,7 @@
  * caller applies the round, loads again and decides the rest; a round always takes its first message.
  */
 import { decideInbound } from "../cases/decide.js";
-import type { InboundConfig, InboundContext, InboundDecision } from "../cases/inbound.js";
+import type { InboundConfig, InboundContext, InboundDecision } from "../cases/inbound-decision.js";
 import { messageIdentity } from "../cases/records.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { contextFor, threadRefsOf, type BatchFacts, type MailboxInfo } from "./load.js";

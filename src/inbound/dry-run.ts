@@ -5,7 +5,7 @@
  */
 import { decideInbound } from "../cases/decide.js";
 import { toDryRunJson, type DryRunJson } from "../cases/dry-run-json.js";
-import type { InboundDecision } from "../cases/inbound.js";
+import type { InboundDecision } from "../cases/inbound-decision.js";
 import { messageIdentity } from "../cases/records.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { parseMessage } from "../mail/parse.js";

@@ -3,7 +3,7 @@
  * statement per kind inside the transaction that will apply the decisions. A single message is a batch
  * of one.
  */
-import type { InboundConfig, InboundContext, OrganizationInfo } from "../cases/inbound.js";
+import type { InboundConfig, InboundContext, OrganizationInfo } from "../cases/inbound-decision.js";
 import { messageIdentity } from "../cases/records.js";
 import { domainOf, normalizeAddress } from "../mail/address.js";
 import type { NormalizedMessage } from "../mail/message.js";

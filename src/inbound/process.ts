@@ -4,7 +4,7 @@
  * transaction, round by round (decide.ts says why a batch can take more than one round).
  */
 import type { Clock } from "../clock/clock.js";
-import type { InboundConfig, InboundDecision } from "../cases/inbound.js";
+import type { InboundConfig, InboundDecision } from "../cases/inbound-decision.js";
 import type { InboundSource } from "../cases/records.js";
 import type { Desk } from "../desk.js";
 import type { WorkLogger } from "../log/work-logger.js";

@@ -2,7 +2,7 @@
  * A support desk for integration tests: the bundled policies, the bundled templates, fixed addresses,
  * and a directory seeded through the same repositories the CLI uses.
  */
-import type { InboundConfig } from "../../src/cases/inbound.js";
+import type { InboundConfig } from "../../src/cases/inbound-decision.js";
 import { DEFAULT_PARSE_LIMITS } from "../../src/mail/message.js";
 import { createTemplateRenderer } from "../../src/outbox/templates.js";
 import { loadBundledPolicies } from "../../src/policy/load.js";
