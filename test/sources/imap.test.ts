@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SystemClock } from "../../src/clock/clock.js";
-import { silentLogger as silent, type Cursor, type MailSource } from "../../src/sources/types.js";
+import { silentLogger as silent, type Cursor } from "../../src/sources/types.js";
+import { fetchAll as drain } from "./fetch-all.js";
 import { ImapSource, PROCESSED_KEYWORD, type ImapSourceOptions } from "../../src/sources/imap.js";
 import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 
@@ -15,21 +16,6 @@ const mail = (n: number, extra = "") =>
       `Body ${n} caf\u00e9 ${extra}\r\n`,
   );
 const texts = (msgs: Array<{ raw: Buffer }>) => msgs.map((m) => m.raw.toString());
-/** Fetches from `cursor` until a batch comes back empty: the UIDs in order, each batch's message sizes and cursor. */
-async function drain(source: MailSource, cursor: Cursor | null, limit: number, maxBytes?: number) {
-  const uids: string[] = [];
-  const sizes: number[][] = [];
-  const cursors: string[] = [];
-  for (;;) {
-    const batch = await source.fetchBatch(cursor, limit, undefined, maxBytes);
-    if (batch.messages.length === 0) return { uids, sizes, cursors, cursor: batch.cursor };
-    uids.push(...batch.messages.map((m) => m.key.uid));
-    sizes.push(batch.messages.map((m) => m.raw.length));
-    cursors.push(batch.cursor.lastUid);
-    cursor = batch.cursor;
-  }
-}
-
 describe.skipIf(skip !== null)("ImapSource against a real Dovecot", () => {
   let dovecot: DovecotHarness;
   let folder: string;
