@@ -61,7 +61,9 @@ async function hold(db: Db, ns: number, key: number): Promise<boolean> {
  * as this worker and never go back to a pool; on PGlite the database's one session.
  */
 export async function openWorkerLocks(database: Database, url?: string): Promise<WorkerLocks> {
-  const client = database.kind === "postgres" && url ? postgres(url, { max: 1, onnotice: () => {} }) : null;
+  // Never the pool: a session lock taken on a pooled connection would be held by whoever gets it next.
+  if (database.kind === "postgres" && !url) throw new Error("openWorkerLocks: the Postgres URL is needed for a session of its own");
+  const client = database.kind === "postgres" ? postgres(url!, { max: 1, onnotice: () => {} }) : null;
   const db = client ? (drizzle({ client, schema }) as unknown as Db) : database.db;
   const mailboxes = new Set<string>();
   let workerId = 0;
