@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { createContext } from "../context.js";
 import { createLogger, redactUrlCredentials, type Logger } from "../log/logger.js";
+import { openWorkerLocks } from "../store/worker-locks.js";
 import { installShutdownHandlers } from "../worker/lifecycle.js";
 import { buildWorker } from "../worker/jobs.js";
 import { runWorker } from "../worker/run.js";
@@ -36,7 +37,9 @@ export async function startWorker(options: { configPath?: string; once: boolean 
   });
   try {
     logger.info({ database: ctx.database.kind }, "database ready, migrations applied");
-    const wiring = buildWorker(ctx, { once: options.once });
+    // This worker's presence and mailbox ownership, on a session of their own (store/worker-locks.ts).
+    const locks = await openWorkerLocks(ctx.database, loaded.config.database.url);
+    const wiring = buildWorker(ctx, { once: options.once, locks });
     const { jobs, services } = wiring;
     try {
       await runWorker({
@@ -50,6 +53,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
       });
     } finally {
       await wiring.close();
+      await locks.close();
     }
   } finally {
     removeHandlers();

@@ -6,6 +6,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
+import type { WorkerLocks } from "../store/worker-locks.js";
 import { retryTransient } from "../store/retry.js";
 import { caseNumbersByIds } from "../store/repos/cases.js";
 import { listAttachmentContents } from "../store/repos/messages.js";
@@ -21,8 +22,14 @@ export interface DeliverOptions {
   clock: Clock;
   logger: DeliveryLogger;
   batchSize?: number;
-  /** How long a claimed row is ours before another worker may take it over. */
+  /**
+   * How long a claimed row is ours before another worker may take it over. With `owner`, a claim is
+   * free as soon as its holder dies; the lease is then only the backstop (a host that vanished without
+   * closing its connection, a holder stuck on one row).
+   */
   leaseMs?: number;
+  /** This worker's presence (worker-locks.ts), whose id goes on the rows it claims. */
+  owner?: Pick<WorkerLocks, "present">;
   retry?: RetryPolicy;
   random?: () => number;
   /** Ends the waits between tries of a transient database failure (and, in deliverAllDue, further passes). */
@@ -75,7 +82,8 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const random = opts.random ?? Math.random;
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const transient = { signal: opts.signal };
-  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs), transient);
+  const workerId = opts.owner ? await retryTransient(() => opts.owner!.present(), transient) : null;
+  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs, workerId), transient);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
   for (const row of rows) {

@@ -2,7 +2,8 @@
  * The outbox table as a queue. Rows are inserted in the same transaction as the change that causes
  * them; a unique idempotency key makes a second insert a no-op. Senders claim rows with
  * FOR UPDATE SKIP LOCKED and a lease, so several workers never send the same row and a worker that
- * dies mid-send leaves the row to be claimed again once the lease expires (same Message-ID).
+ * dies mid-send leaves the row to be claimed again (same Message-ID) as soon as its presence lock is
+ * gone, or once the lease expires for a claim made without one.
  */
 import type { Db } from "../store/database.js";
 import {
@@ -70,9 +71,12 @@ export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Pro
   );
 }
 
-/** Claims up to `limit` rows that are due, or whose previous sender's lease ran out. */
-export async function claimDue(db: Db, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  return claimDueOutbox(db, new Date(now), limit, new Date(now + leaseMs));
+/**
+ * Claims up to `limit` rows that are due, or whose previous sender's lease ran out or who is dead.
+ * `workerId` (the claimant's presence lock, store/worker-locks.ts) lets others see when it dies.
+ */
+export async function claimDue(db: Db, now: number, limit: number, leaseMs: number, workerId: number | null = null): Promise<OutboxRow[]> {
+  return claimDueOutbox(db, new Date(now), limit, new Date(now + leaseMs), workerId);
 }
 
 /**

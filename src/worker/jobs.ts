@@ -19,7 +19,9 @@ import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { deskFromConfig, type Desk } from "../desk.js";
 import { drainSource } from "../inbound/drain.js";
 import type { InboundDeps } from "../inbound/process.js";
+import type { WorkerLocks } from "../store/worker-locks.js";
 import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "./memory.js";
+import { ownedJob, ownedService } from "./mailbox-owner.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
 
@@ -91,7 +93,7 @@ export interface WorkerWiring {
  * Otherwise they are long-running services, and the outbox sends continuously: each inbound batch
  * that commits wakes it, so acknowledgments go out while a long backlog is still being drained.
  */
-export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWiring {
+export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: WorkerLocks; ownerRetryMs?: number }): WorkerWiring {
   const desk = deskFromConfig(ctx.config, ctx.policies);
   const { ingest } = ctx.config;
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
@@ -102,7 +104,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const deliverAll = async (signal: AbortSignal) =>
-    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal }));
+    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks }));
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.
@@ -161,9 +163,13 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
       if (purged.attachments > 0) ctx.logger.child({ subsystem: "retention" }).info(purged, "attachments past their retention period deleted");
     },
   };
+  // With locks (what `start` passes), one worker per mailbox drains it: see mailbox-owner.ts.
+  const owner = (i: number) => ({ locks: opts.locks!, mailbox: sources[i]!.info.name, clock: ctx.clock, logger: deps.logger, retryMs: opts.ownerRetryMs });
+  const ownedJobs = opts.locks ? inboundJobs.map((j, i) => ownedJob(j, owner(i))) : inboundJobs;
+  const ownedServices = opts.locks ? inboundServices.map((s, i) => ownedService(s, owner(i))) : inboundServices;
   return {
-    jobs: opts.once ? [...inboundJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention],
-    services: opts.once ? [] : [...inboundServices, outbox],
+    jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention],
+    services: opts.once ? [] : [...ownedServices, outbox],
     async close() {
       await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);
       await sender.close();

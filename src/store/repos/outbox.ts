@@ -7,6 +7,7 @@ import { and, asc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import { bulkInsert } from "../bulk.js";
 import type { Db } from "../database.js";
 import { digestsSent, outbox, type OutboxState } from "../schema/index.js";
+import { WORKER_NS } from "../worker-locks.js";
 
 export type { OutboxAttachment, OutboxState } from "../schema/index.js";
 
@@ -56,8 +57,20 @@ export async function digestWasSent(db: Db, managerId: number, day: string): Pro
   return rows.length > 0;
 }
 
-/** Claims up to `limit` rows queued and due at `at`, or whose sender's lease ran out by then; oldest first. */
-export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUntil: Date): Promise<OutboxRow[]> {
+/**
+ * The claim's holder has no presence lock in this database (worker-locks.ts): it is dead, whatever its
+ * lease says. Rows claimed without a worker id (claimedBy null) wait for their lease only.
+ */
+const holderGone = sql`${outbox.claimedBy} is not null and not exists (
+  select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+    and l.database = (select oid from pg_database where datname = current_database())
+    and l.classid = ${WORKER_NS}::oid and l.objid = ${outbox.claimedBy}::oid)`;
+
+/**
+ * Claims up to `limit` rows queued and due at `at`, or whose sender's lease ran out by then or whose
+ * sender is dead; oldest first. `claimedBy` is the claiming worker's id (null: lease only).
+ */
+export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUntil: Date, claimedBy: number | null = null): Promise<OutboxRow[]> {
   return db.transaction(async (tx) => {
     const due = tx
       .select({ id: outbox.id })
@@ -65,7 +78,7 @@ export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUnti
       .where(
         or(
           and(eq(outbox.state, "queued"), lte(outbox.nextAttemptAt, at)),
-          and(eq(outbox.state, "sending"), lte(outbox.lockedUntil, at)),
+          and(eq(outbox.state, "sending"), or(lte(outbox.lockedUntil, at), holderGone)),
         ),
       )
       .orderBy(outbox.nextAttemptAt, outbox.id)
@@ -73,7 +86,7 @@ export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUnti
       .for("update", { skipLocked: true });
     const claimed = await tx
       .update(outbox)
-      .set({ state: "sending", lockedUntil, attempts: sql`${outbox.attempts} + 1` })
+      .set({ state: "sending", lockedUntil, claimedBy, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due))
       .returning();
     // UPDATE … RETURNING has no order: send oldest first, as queued.

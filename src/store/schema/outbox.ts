@@ -44,6 +44,8 @@ export const outbox = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: tstz("next_attempt_at").notNull(),
     lockedUntil: tstz("locked_until"),
+    /** The worker holding the claim (its presence lock, store/worker-locks.ts): a dead one's claim is free at once. */
+    claimedBy: integer("claimed_by"),
     lastError: text("last_error"),
     createdAt: tstz("created_at").notNull(),
     sentAt: tstz("sent_at"),
