@@ -118,4 +118,44 @@ describe("decideInbound on fixtures", () => {
     const msg = await parse("loop-our-own.eml");
     expect(decideInbound(msg, context({}), NOW)).toMatchObject({ outcome: "ignore", kind: "loop" });
   });
+
+  it.each([
+    ["bounce-dragonfly-null-from.eml", "720f05ab8bb4a70c5b66266796824d3a@support-inbox.local"],
+    ["bounce-exim-failed-recipients.eml", "0bbfd72c8fd580162c58dfe58aacc84c@support-inbox.local"],
+    ["bounce-sendmail-dsn.eml", "dc6750752c78bac2e46a0479b6268019@support-inbox.local"],
+    ["bounce-exchange-online-ndr.eml", "be2bfc18a9bc80a4b2ae429915e2fcc5@support-inbox.local"],
+    ["bounce-gmail-dsn.eml", "c67546eeea031cdbe5cc8af662292743@support-inbox.local"],
+  ])("%s: recorded on the case of the acknowledgment it returns, which it marks bounced", async (file, ackId) => {
+    const msg = await parse(file);
+    const d = decideInbound(msg, context({}, { byMessageId: new Map([[ackId, 1051]]) }), NOW);
+    expect(d).toMatchObject({ classification: { kind: "bounce" }, outcome: "thread", caseNumber: 1051, author: "automatic", reopen: false, bounceOf: [ackId] });
+  });
+
+  it.each([
+    ["feedback-report-arf-amazon-ses.eml", "e2cee1e8a8de5ceead1bf40bd9e68634@support-inbox.local"],
+    ["feedback-report-without-report-type.eml", "a1dcb4c478f21883346decce183d476c@support-inbox.local"],
+  ])("%s: a feedback report on our acknowledgment is recorded on its case, never answered", async (file, ackId) => {
+    const msg = await parse(file);
+    const onCase = decideInbound(msg, context({}, { byMessageId: new Map([[ackId, 1048]]) }), NOW);
+    expect(onCase).toMatchObject({ classification: { kind: "report" }, outcome: "thread", caseNumber: 1048, author: "automatic" });
+    expect(onCase).not.toHaveProperty("bounceOf");
+    expect(decideInbound(msg, context({}), NOW)).toMatchObject({ outcome: "ignore", kind: "report" });
+  });
+
+  it.each([
+    "jira-notification-fingerprint-only.eml",
+    "ticketing-znuny-x-mailer.eml",
+    "github-notification-headers.eml",
+    "ses-notification-feedback-id-only.eml",
+    "vacation-sieve-null-return-path.eml",
+    "out-of-office-exchange-null-return-path.eml",
+  ])("%s from the customer's domain: no refusal, no case", async (file) => {
+    const msg = await parse(file);
+    expect(decideInbound(msg, context({ domainOrganization: { name: "Acme Logistics" } }), NOW)).toMatchObject({ outcome: "ignore", kind: "auto-reply" });
+  });
+
+  it("two-from-headers-first-garbage.eml from a DTC: the second From is the requester, a case opens", async () => {
+    const msg = await parse("two-from-headers-first-garbage.eml");
+    expect(decideInbound(msg, context({ contact: dtcFor(msg) }), NOW)).toMatchObject({ sender: "jane.doe@customer.example", outcome: "new-case" });
+  });
 });

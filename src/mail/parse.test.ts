@@ -120,6 +120,25 @@ describe("parseMessage: identity, reports and malformed mail", () => {
     expect(m.reportedMessageIds).toEqual(["update-1047-3@support-inbox.local"]);
   });
 
+  it("DragonFly bounce: From MAILER-DAEMON <> has no address, the returned headers still name our message", async () => {
+    const m = await parse("bounce-dragonfly-null-from.eml");
+    expect(m.from).toBeNull();
+    expect(m.headers["from"]).toEqual(["MAILER-DAEMON <>"]);
+    expect(m.reportedMessageIds).toEqual(["720f05ab8bb4a70c5b66266796824d3a@support-inbox.local"]);
+  });
+
+  it("a report with an inline message/rfc822 part: the Message-ID mailparser leaves out is read from the raw body", async () => {
+    const m = await parse("feedback-report-without-report-type.eml");
+    expect(m).toMatchObject({ isReport: true, reportType: null });
+    expect(m.reportedMessageIds).toEqual(["a1dcb4c478f21883346decce183d476c@support-inbox.local"]);
+  });
+
+  it("two From headers, the first garbage: the first valid address is the sender", async () => {
+    const m = await parse("two-from-headers-first-garbage.eml");
+    expect(m.from).toEqual({ address: "jane.doe@customer.example", name: "Jane Doe" });
+    expect(m.warnings.join("\n")).toMatch(/later From header used/);
+  });
+
   it("headers are kept raw by lowercased name, in order, unfolded", async () => {
     const m = await parse("dmarc-fail-auth-results.eml");
     expect(m.headers["authentication-results"]).toHaveLength(2);

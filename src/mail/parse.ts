@@ -3,7 +3,7 @@
  * encoded words, MIME trees). No other I/O. Every failure comes out as MailParseError.
  */
 import { createHash } from "node:crypto";
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from "mailparser";
+import { parseAddressHeader, simpleParser, type AddressObject, type Attachment, type ParsedMail } from "mailparser";
 import { AppError } from "../errors.js";
 import { normalizeAddress } from "./address.js";
 import { htmlToText } from "./html-text.js";
@@ -56,7 +56,7 @@ function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits): Norm
   if (first("message-id") !== undefined && messageId === null) warnings.push(`unusable Message-ID header: ${first("message-id")}`);
   const date = parseDate(first("date"));
   if (first("date") !== undefined && date === null) warnings.push(`unparseable Date header: ${first("date")}`);
-  const fromList = addresses(parsed.from, warnings, "From");
+  const fromList = fromAddresses(parsed, headers, warnings);
   if (fromList.length === 0) warnings.push("no usable From address");
 
   const html = typeof parsed.html === "string" ? parsed.html : null;
@@ -92,7 +92,7 @@ function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits): Norm
     contentHash: sha256(bytes),
     isReport,
     reportType: isReport ? (contentType?.params?.["report-type"] ?? "").toLowerCase() || null : null,
-    reportedMessageIds: reportedIds(all, text),
+    reportedMessageIds: reportedIds(all, isReport ? rawBodyText(bytes) : text),
     droppedAttachments: dropped satisfies DroppedAttachment[],
     warnings,
   };
@@ -143,6 +143,23 @@ function parseDate(value: string | undefined): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/**
+ * The first From header with a valid address. Broken mailers and forms write two From headers, the
+ * first garbage; mailparser reads only the first, so the later ones are read here, as large helpdesks do.
+ */
+function fromAddresses(parsed: ParsedMail, headers: HeaderMap, warnings: string[]): MailAddress[] {
+  const first = addresses(parsed.from, warnings, "From");
+  if (first.length > 0) return first;
+  for (const value of (headers["from"] ?? []).slice(1)) {
+    const later = addresses(parseAddressHeader(value), warnings, "From");
+    if (later.length > 0) {
+      warnings.push("first From header has no usable address: a later From header used");
+      return later;
+    }
+  }
+  return [];
+}
+
 const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 
 function addresses(field: AddressObject | AddressObject[] | undefined, warnings: string[], label: string): MailAddress[] {
@@ -182,7 +199,8 @@ function defaultFilename(contentType: string): string {
 
 /**
  * Message-IDs of the original message inside a bounce: from message/rfc822 or
- * text/rfc822-headers parts, else from "Message-ID:" lines quoted in the body (qmail style).
+ * text/rfc822-headers parts, else from "Message-ID:" lines quoted in the body (qmail style; for a report,
+ * the raw body: mailparser shows an inline message/rfc822 part without its Message-ID).
  * Only meaningful when classification says bounce; decision code matches them to the outbox.
  */
 function reportedIds(attachments: MailAttachment[], text: string): string[] {
