@@ -28,6 +28,13 @@ export interface Chaos {
   logDir?: string;
   /** Seconds to keep waiting after the fault ends before counting what is left (the target is 60). */
   waitCapSeconds: number;
+  /** --scale F: the full run's volumes × F (mails, not the number of faults). */
+  scale: number;
+}
+
+/** A volume of the scenario: `smoke` in a smoke run, else the full run's × --scale. */
+export function size(c: Chaos, full: number, smoke: number): number {
+  return c.smoke ? smoke : Math.max(1, Math.round(full * c.scale));
 }
 
 export interface Stage {
@@ -44,6 +51,7 @@ export interface Stage {
 /** A fresh database and folders for scenario `id`, and its worker config. */
 export async function stage(c: Chaos, id: number): Promise<Stage> {
   const url = await prepareDatabase(c.pg.url(), `si_chaos_${id}`);
+  c.sink.reset();
   const folder = `Chaos${id}`;
   const processed = `${folder}-Processed`;
   const quarantine = `${folder}-Quarantine`;
@@ -85,8 +93,8 @@ export async function started(w: ServiceProcess, ms = 30_000): Promise<boolean> 
 }
 
 /** Stops every worker of the stage still running (SIGTERM, then SIGKILL past its backstop); how each ended. */
-export async function stopWorkers(st: Stage): Promise<string[]> {
-  return Promise.all(st.workers.map(async (w) => `${w.running ? "" : "before: "}${(await w.stop(20_000)).exit}`));
+export async function stopWorkers(st: Stage, timeoutMs: number): Promise<string[]> {
+  return Promise.all(st.workers.map(async (w) => `${w.running ? "" : "before: "}${(await w.stop(timeoutMs)).exit}`));
 }
 
 /** Messages in an IMAP folder right now (STATUS), on a session kept for the scenario. */

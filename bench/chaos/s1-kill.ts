@@ -6,11 +6,11 @@
  */
 import { SUPPORT } from "../../harness/support-address.js";
 import { appendStamped } from "../ingest-append.js";
-import { committed, sleep, spawnWorker, stage, until, type Chaos } from "./env.js";
+import { committed, size, sleep, spawnWorker, stage, until, type Chaos } from "./env.js";
 import { finish, type ScenarioResult } from "./report.js";
 
 export async function killScenario(c: Chaos): Promise<ScenarioResult> {
-  const n = c.smoke ? 40 : 1_000;
+  const n = size(c, 1_000, 40);
   const kills = c.smoke ? 2 : 20;
   const attachP = 0.1;
   const st = await stage(c, 1);

@@ -7,13 +7,13 @@
 import { SUPPORT } from "../../harness/support-address.js";
 import type { StopMode } from "../../harness/postgres-cluster.js";
 import { appendStamped } from "../ingest-append.js";
-import { committed, sleep, spawnWorker, stage, started, until, type Chaos, type Stage } from "./env.js";
+import { committed, size, sleep, spawnWorker, stage, started, until, type Chaos, type Stage } from "./env.js";
 import { finish, type ScenarioResult } from "./report.js";
 
 export async function postgresScenario(c: Chaos): Promise<ScenarioResult> {
-  const n = c.smoke ? 30 : 300;
-  const live = c.smoke ? 10 : 20;
-  const downMs = c.smoke ? 2_000 : 10_000;
+  const n = size(c, 300, 30);
+  const live = size(c, 20, 10);
+  const downMs = c.smoke ? 1_000 : 10_000;
   const st = await stage(c, 2);
   await appendStamped(c.imap, st.folder, SUPPORT, 0, n);
   const w = spawnWorker(c, st);

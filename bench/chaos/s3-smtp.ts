@@ -4,11 +4,11 @@
  */
 import { SUPPORT } from "../../harness/support-address.js";
 import { appendStamped } from "../ingest-append.js";
-import { sleep, spawnWorker, stage, started, type Chaos } from "./env.js";
+import { size, sleep, spawnWorker, stage, started, type Chaos } from "./env.js";
 import { finish, type ScenarioResult } from "./report.js";
 
 export async function smtpScenario(c: Chaos): Promise<ScenarioResult> {
-  const n = c.smoke ? 10 : 200;
+  const n = size(c, 200, 10);
   const phaseMs = c.smoke ? 3_000 : 20_000;
   const st = await stage(c, 3);
   let faultEndedAt: number;

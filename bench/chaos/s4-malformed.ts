@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { ImapFlow } from "imapflow";
 import { SUPPORT } from "../../harness/support-address.js";
 import { connect, stampedMessage } from "../ingest-append.js";
-import { spawnWorker, started, stage, type Chaos } from "./env.js";
+import { size, spawnWorker, started, stage, type Chaos } from "./env.js";
 import { malformedMessage, type Kind } from "./malformed.js";
 import { finish, type ScenarioResult } from "./report.js";
 
@@ -21,8 +21,8 @@ interface Delivery {
 }
 
 export async function malformedScenario(c: Chaos): Promise<ScenarioResult> {
-  const malformed = c.smoke ? 60 : 10_000;
-  const valid = c.smoke ? 10 : 1_000;
+  const malformed = size(c, 10_000, 60);
+  const valid = size(c, 1_000, 10);
   const st = await stage(c, 4);
   const w = spawnWorker(c, st);
   await started(w);

@@ -16,6 +16,8 @@ export interface SmtpSink {
   delivered(messageId: string): number;
   readonly accepted: number;
   readonly tempFailed: number;
+  /** Forgets the counts: each scenario has its own database, whose Message-IDs may repeat another's. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       mode = next;
     },
     delivered: (id) => counts.get(id) ?? 0,
+    reset: () => counts.clear(),
     get accepted() {
       return accepted;
     },
