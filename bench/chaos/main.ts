@@ -38,17 +38,9 @@ const ROOT = dirname(dirname(dirname(SELF)));
 const MAIN = join(ROOT, "dist", "cli", "main.js");
 const SCENARIOS: Record<number, (c: Chaos) => Promise<ScenarioResult>> = { 1: killScenario, 2: postgresScenario, 3: smtpScenario, 4: malformedScenario, 5: workersScenario };
 
-interface Options {
-  smoke: boolean;
-  scenarios: number[];
-  seed: number;
-  waitCapSeconds: number;
-  scale: number;
-  build: boolean;
-  logDir?: string;
-}
+type Options = ReturnType<typeof parseOptions>;
 
-function parseOptions(argv: string[]): Options {
+function parseOptions(argv: string[]) {
   const smoke = argv.includes("--smoke");
   const values = (flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1] ?? ""] : []));
   const scenarios = values("--scenario").map(Number);
