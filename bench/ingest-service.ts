@@ -280,6 +280,11 @@ export class ServiceProcess {
     return new Promise((resolve) => (copy ? copy.end(resolve) : resolve()));
   }
 
+  /** The first line of stderr that names an error (an uncaught exception's message), for a report. */
+  crashLine(): string | null {
+    return this.stderr.split("\n").find((l) => /Error|uncaught|fatal/i.test(l))?.trim() ?? null;
+  }
+
   private describeExit(): string {
     if (!this.exit) return "running";
     return this.exit.signal ? `signal ${this.exit.signal}` : `code ${this.exit.code}`;
