@@ -68,6 +68,8 @@ export function acksDone(c: Chaos, db: DbState): boolean {
 
 export interface Figures {
   valid: number;
+  /** Valid requests stored with their case. */
+  validDone: number;
   malformed: number;
   cases: number;
   duplicateCases: number;
@@ -99,6 +101,7 @@ export async function countFigures(c: Chaos, st: Stage, valid: number, malformed
   const delivered = db.acks.map((a) => c.sink.delivered(a.messageId));
   return {
     valid,
+    validDone: db.withCase.size,
     malformed,
     cases: db.cases,
     duplicateCases: [...db.casesPerRequest.values()].reduce((s, n) => s + Math.max(0, n - 1), 0),

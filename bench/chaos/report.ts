@@ -99,7 +99,7 @@ export function printResult(r: ScenarioResult, judged: boolean): void {
   const s = r.settled;
   const lines = [
     `scenario ${r.id}: ${r.title}`,
-    `  in:          ${f.valid} valid requests, ${f.malformed} malformed mails`,
+    `  in:          ${f.valid} valid requests (${f.validDone} with their case), ${f.malformed} malformed mails`,
     `  cases:       ${f.cases} (duplicate cases: ${f.duplicateCases})`,
     `  acks queued: ${f.acksPerCase.one} cases with one, ${f.acksPerCase.none} with none, ${f.acksPerCase.more} with more than one`,
     `  delivered:   ${f.deliveredPerAck.one} acks once, ${f.deliveredPerAck.more} more than once, ${f.deliveredPerAck.none} not (yet)`,
