@@ -26,11 +26,11 @@ export interface AppendResult {
 }
 
 /** One header line in front of message i: when it was handed to APPEND. */
-export function stampedMessage(i: number, to: string, appendedAt: number): Buffer {
-  return Buffer.concat([Buffer.from(`X-Bench-Appended-At: ${appendedAt}\r\n`), benchMessage(i, to)]);
+export function stampedMessage(i: number, to: string, appendedAt: number, attachP?: number): Buffer {
+  return Buffer.concat([Buffer.from(`X-Bench-Appended-At: ${appendedAt}\r\n`), benchMessage(i, to, attachP)]);
 }
 
-async function connect(imap: ImapTarget): Promise<ImapFlow> {
+export async function connect(imap: ImapTarget): Promise<ImapFlow> {
   const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.password }, logger: false, disableAutoIdle: true });
   // Without a listener an 'error' event would crash the bench; a failing command still rejects its promise.
   client.on("error", () => {});
@@ -48,7 +48,7 @@ export async function appendStamped(
   address: string,
   from: number,
   to: number,
-  opts: { rate?: number; sessions?: number } = {},
+  opts: { rate?: number; sessions?: number; attachP?: number } = {},
 ): Promise<AppendResult> {
   const clients = await Promise.all(Array.from({ length: opts.sessions ?? 4 }, () => connect(imap)));
   let next = from;
@@ -64,7 +64,7 @@ export async function appendStamped(
         maxLagMs = Math.max(maxLagMs, Date.now() - due);
       }
       lastStart = Date.now();
-      const raw = stampedMessage(i, address, lastStart);
+      const raw = stampedMessage(i, address, lastStart, opts.attachP);
       bytes += raw.length;
       await client.append(folder, raw);
     }

@@ -9,13 +9,13 @@ import { createOrganization } from "../src/store/repos/organizations.js";
 
 export const DB_NAME = "si_bench_ingest";
 
-/** A fresh, migrated si_bench_ingest with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
-export async function prepareDatabase(adminUrl: string): Promise<string> {
+/** A fresh, migrated database (si_bench_ingest unless named) with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
+export async function prepareDatabase(adminUrl: string, name = DB_NAME): Promise<string> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = Object.assign(new URL(adminUrl), { pathname: `/${DB_NAME}` }).toString();
+  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
   const database = await openDatabase({ url, dataDir: "memory://" });
   try {
     await migrate(database);

@@ -45,9 +45,9 @@ const WORDS = "the cluster node fails to restart after upgrade please advise nam
 /**
  * Message i of the benchmark mix: 0.5–12 KB of text, every 4th also HTML, 5% with a 1–5 MB
  * attachment. `to` lets the end-to-end bench address a configured mailbox.
- * BENCH_ATTACH_P=0 or =1 changes the share with an attachment, to look at one kind of mail alone.
+ * BENCH_ATTACH_P=0 or =1 (or `attachP`) changes the share with an attachment, to look at one kind of mail alone.
  */
-export function benchMessage(i: number, to = SUPPORT): Buffer {
+export function benchMessage(i: number, to = SUPPORT, attachP = Number(process.env.BENCH_ATTACH_P ?? 0.05)): Buffer {
   const rnd = prng(i + 1);
   const words = Array.from({ length: Math.floor(80 + rnd() * 1800) }, () => WORDS[Math.floor(rnd() * WORDS.length)]);
   const text = words.join(" ").replace(/(.{1,72})( |$)/g, "$1\r\n");
@@ -55,7 +55,7 @@ export function benchMessage(i: number, to = SUPPORT): Buffer {
     `From: Contact ${i % 97} <dtc${i % 97}@customer${i % 13}.example>\r\nTo: ${to}\r\n` +
     `Subject: [Sev${1 + (i % 4)}] Bench request ${i}\r\nMessage-ID: <bench-${i}@customer.example>\r\n` +
     `Date: Mon, 03 Mar 2025 10:00:00 +0000\r\nMIME-Version: 1.0\r\n`;
-  const withAttachment = rnd() < Number(process.env.BENCH_ATTACH_P ?? 0.05);
+  const withAttachment = rnd() < attachP;
   if (!withAttachment && i % 4 !== 0) return Buffer.from(`${head}Content-Type: text/plain; charset=utf-8\r\n\r\n${text}`);
   const b = `----bench-${i}`;
   const parts = [`Content-Type: text/plain; charset=utf-8\r\n\r\n${text}`];
