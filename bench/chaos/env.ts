@@ -72,6 +72,9 @@ export async function stage(c: Chaos, id: number): Promise<Stage> {
       smtp: { host: "127.0.0.1", port: c.sink.port, secure: false },
       // The outbox polls at the scheduler's pace: rows whose retry backoff ended go out within 2 s.
       scheduler: { tickSeconds: 2 },
+      // The cap is against mail loops; the generated senders each open several cases within the hour and
+      // every one must be acknowledged for "one acknowledgment per case" to be judged.
+      autoReplyCapPerHour: 100_000,
     },
   };
   return { id, url, folder, processed, quarantine, setup, config: writeServiceConfig(setup), workers: [] };
