@@ -7,15 +7,9 @@ const STORABLE = /^[^\u0000]*$/;
 const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 
 describe("storableText", () => {
-  it.each([
-    ["plain text is returned as it is", "Ärger mit 🚀 und 日本", "Ärger mit 🚀 und 日本"],
-    ["NUL is dropped", "hello\u0000world\n", "helloworld\n"],
-    ["a lone high surrogate becomes U+FFFD", "a\ud800b", "a\ufffdb"],
-    ["a lone low surrogate becomes U+FFFD", "a\udc00b", "a\ufffdb"],
-    ["a surrogate pair is kept", "\ud83d\ude80", "🚀"],
-    ["both at once", "\u0000\udfff\u0000", "\ufffd"],
-  ])("%s", (_name, input, expected) => {
-    expect(storableText(input)).toBe(expected);
+  it("drops NUL, turns a lone surrogate into U+FFFD, and leaves everything else as it is", () => {
+    const inputs = ["Ärger mit 🚀 und 日本", "hello\u0000world\n", "a\ud800b", "a\udc00b", "\ud83d\ude80", "\u0000\udfff\u0000"];
+    expect(inputs.map(storableText)).toEqual(["Ärger mit 🚀 und 日本", "helloworld\n", "a\ufffdb", "a\ufffdb", "🚀", "\ufffd"]);
   });
 });
 

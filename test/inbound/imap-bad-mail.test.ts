@@ -10,12 +10,10 @@ import { drainSource, type DrainSummary } from "../../src/inbound/drain.js";
 import { ImapSource } from "../../src/sources/imap.js";
 import type { Db } from "../../src/store/database.js";
 import { listCases } from "../../src/store/repos/cases.js";
-import {
-  attachments, caseEvents, cases, contacts, inboundRejections, mailboxCursors, messages, organizations, outbox, processingAttempts, staff,
-} from "../../src/store/schema/index.js";
+import { inboundRejections, mailboxCursors } from "../../src/store/schema/index.js";
 import { malformedMail, malformedMix } from "../../harness/malformed-mail.js";
 import { testDatabases } from "../support/db.js";
-import { inboundDeps, seedAcme, SUPPORT } from "../support/desk.js";
+import { inboundDeps, resetAndSeedAcme, SUPPORT } from "../support/desk.js";
 import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../../harness/dovecot.js";
 
 const skip = dovecotSkipReason();
@@ -32,9 +30,7 @@ const request = (tag: string, n: number, from = JANE, extra = "") =>
 
 describe.skipIf(skip !== null)("bad mail over IMAP", () => {
   let dovecot: DovecotHarness;
-  beforeAll(async () => {
-    dovecot = await startDovecot();
-  }, 30_000);
+  beforeAll(async () => void (dovecot = await startDovecot()), 30_000);
   afterAll(() => dovecot?.stop());
 
   describe.each(testDatabases())("on %s", (target) => {
@@ -44,13 +40,11 @@ describe.skipIf(skip !== null)("bad mail over IMAP", () => {
     let source: ImapSource;
     const clock = new ManualClock("2026-11-10T17:14:30Z");
 
-    beforeAll(async () => {
-      db = await target.open();
-    });
+    beforeAll(async () => void (db = await target.open()));
     afterAll(() => target.close());
     beforeEach(async () => {
-      for (const t of [outbox, attachments, caseEvents, messages, cases, inboundRejections, processingAttempts, mailboxCursors, contacts, organizations, staff]) await db.delete(t);
-      await seedAcme(db);
+      await db.delete(mailboxCursors);
+      await resetAndSeedAcme(db);
       tag = `${target.name}-${++seq}`;
       folder = `In-${tag}`;
       source = imapSource(folder);
