@@ -93,6 +93,21 @@ describe.skipIf(skip !== null)("bad mail over IMAP", () => {
       expect(await listCases(db)).toHaveLength(5);
     }, 60_000);
 
+    it("after a drain the worker waits for new mail instead of draining again at once, and wakes when it comes", async () => {
+      await dovecot.appendMessage(request(tag, 1), folder);
+      expect(await drain(10)).toMatchObject({ processed: 1 });
+      const idle = Date.now();
+      await source.waitForNew(AbortSignal.timeout(10_000), 1_500);
+      expect(Date.now() - idle).toBeGreaterThanOrEqual(1_000);
+      const waiting = source.waitForNew(AbortSignal.timeout(10_000), 8_000);
+      const woken = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+      await dovecot.appendMessage(request(tag, 2), folder);
+      await waiting;
+      expect(Date.now() - woken).toBeLessThan(6_000);
+      expect(await drain(10)).toMatchObject({ processed: 1 });
+    }, 60_000);
+
     it("20 malformed mails among 10 requests: the requests in the first drain, the inbox empty after three", async () => {
       const mail = [...Array.from({ length: 10 }, (_, n) => request(tag, n)), ...malformedMix(20, { from: JANE, nestingDepth: 1000 }).map((m) => m.raw)];
       const order = mail.map((raw, i) => ({ raw, key: (i * 7) % mail.length })).sort((a, b) => a.key - b.key);
