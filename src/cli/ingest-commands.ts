@@ -14,6 +14,7 @@ import { isRetryable, isUndefinedTable } from "../store/errors.js";
 import { attachRawToQuarantined, insertRejection } from "../store/repos/mailboxes.js";
 import { caseNumberOfMessage } from "../store/repos/messages.js";
 import { deskFromConfig } from "../desk.js";
+import { recordedErrorText } from "../inbound/error-text.js";
 import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
 import { processRawMessage } from "../inbound/process.js";
 import type { MailboxInfo } from "../inbound/load.js";
@@ -115,7 +116,7 @@ async function quarantine(ctx: AppContext, mailbox: MailboxInfo, raw: Buffer, er
   try {
     ({ id } = await insertRejection(ctx.database.db, {
       mailbox: mailbox.name, messageId: null, sourceUidValidity: null, sourceUid: null, from: null, subject: null,
-      reasonCode: code, detail: messageOf(error), disposition: "quarantined", attempts: 1, at: new Date(ctx.clock.now()), raw,
+      reasonCode: code, detail: recordedErrorText(error), disposition: "quarantined", attempts: 1, at: new Date(ctx.clock.now()), raw,
     }));
   } catch (recordError) {
     return fail(EX_TEMPFAIL, `${messageOf(error)}; recording it as quarantined failed too (${messageOf(recordError)}), so the MTA should retry`);

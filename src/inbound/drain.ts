@@ -5,15 +5,17 @@
  * that fails 3 times is quarantined and the mailbox moves on (failures.ts).
  *
  * A drained mailbox goes batch by batch: the next batch is fetched while the current one is parsed (on
- * the parser's threads) and applied.
+ * the parser's threads) and applied. Bad mail costs its own attempts and nothing else.
  */
 import type { MessageParser, NormalizedMessage, ParseLimits } from "../mail/message.js";
 import { inlineParser } from "../mail/parse-pool.js";
 import type { Cursor, MailSource, SourceMessage } from "../sources/types.js";
 import { getCursor, setCursor } from "../store/repos/mailboxes.js";
+import { isRetryable } from "../store/errors.js";
 import { retryTransient } from "../store/retry.js";
 import type { AppliedOutcome } from "./apply.js";
-import { BlockedGroups, finishCommitted, recordFailure, type DrainSummary } from "./failures.js";
+import { recordedErrorText } from "./error-text.js";
+import { finishCommitted, HeldThreads, recordFailure, type DrainSummary } from "./failures.js";
 import type { MailboxInfo } from "./load.js";
 import { applyBatch, inboundSource, logOutcome, numericKey, processParsedMessage, type BatchItem, type InboundDeps, type ItemResult } from "./process.js";
 
@@ -24,9 +26,13 @@ export const DEFAULT_BATCH = { messages: 100, bytes: 8 * 1024 * 1024 };
 
 /**
  * Processes what the source has, batch by batch, fetching the next batch while the current one is
- * parsed and applied. A failing message holds back the later messages related to it (same sender, or
- * answering it) and stops the drain after its batch (the cursor must not pass it), until its third
- * failure, when it is quarantined and the mailbox moves on.
+ * parsed and applied, for as long as there is mail. A failing message gets one attempt per drain (the
+ * wait for the next drain is its backoff) and is quarantined on its third; meanwhile only the mail that
+ * answers it is held back (HeldThreads), and the stored cursor never passes it, so a source that reads
+ * from the cursor (IMAP) shows it again next drain. Within a drain the fetches go on after what was
+ * handed out, and a message is tried at most once (a Maildir lists what is still in new/ again), so the
+ * drain ends once the source has nothing new. It stops early only when the database itself fails
+ * (a transient error that outlasted its retries): the next drain starts over.
  */
 export async function drainSource(
   deps: InboundDeps,
@@ -44,6 +50,10 @@ export async function drainSource(
     prepared.catch(() => undefined);
     return prepared;
   };
+  const held = new HeldThreads();
+  const tried = new Set<string>();
+  // Once a message is left unfinished, the stored cursor stays before it for the rest of the drain.
+  let cursorHeld = false;
   const stored = mailbox.usesCursor ? await getCursor(deps.db, mailbox.name, mailbox.folder) : undefined;
   let next = prepare(stored ? { uidValidity: String(stored.uidValidity), lastUid: String(stored.lastUid) } : null);
   for (;;) {
@@ -51,15 +61,24 @@ export async function drainSource(
     const { batch, parsed } = await next;
     if (batch.uidValidityChanged) deps.logger.warn({ mailbox: mailbox.name, folder: mailbox.folder }, "UIDVALIDITY changed: reading the folder again; stored Message-IDs prevent duplicates");
     if (batch.messages.length === 0) return summary;
-    summary.fetched += batch.messages.length;
     next = prepare(batch.cursor);
-    const done = await processBatch(deps, source, mailbox, batch.messages, parsed, summary, signal);
+    const fresh: Fresh[] = [];
+    batch.messages.forEach((m, i) => {
+      const key = keyOf(m);
+      if (tried.has(key)) return;
+      tried.add(key);
+      fresh.push({ source: m, parsed: parsed[i]! });
+    });
+    summary.fetched += fresh.length;
+    const { done, stop } = await processBatch(deps, source, mailbox, fresh, held, summary, signal);
     if (done.size > 0) deps.onCommitted?.();
     deps.memory?.spend(batch.messages.reduce((sum, m) => sum + m.raw.length, 0));
-    if (mailbox.usesCursor) await advanceCursor(deps, mailbox, batch.messages, done);
-    if (done.size < batch.messages.length) return settle(next, summary);
+    if (mailbox.usesCursor && !cursorHeld) cursorHeld = !(await advanceCursor(deps, mailbox, batch.messages, done));
+    if (stop) return settle(next, summary);
   }
 }
+
+const keyOf = (m: SourceMessage): string => `${m.key.folder}/${m.key.uidValidity}/${m.key.uid}`;
 
 type ParseResult = NormalizedMessage | { error: unknown };
 
@@ -85,72 +104,89 @@ async function settle(pending: Promise<unknown>, summary: DrainSummary): Promise
   return summary;
 }
 
-/** The cursor moves past the longest run of finished messages at the start of the batch. */
-async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder: string }, batch: SourceMessage[], done: Set<SourceMessage>) {
+/**
+ * The cursor moves past the longest run of finished messages at the start of the batch. Returns whether
+ * that was the whole batch, i.e. whether a later batch may move it on.
+ */
+async function advanceCursor(deps: InboundDeps, mailbox: MailboxInfo & { folder: string }, batch: SourceMessage[], done: Set<SourceMessage>): Promise<boolean> {
   let last: SourceMessage | undefined;
+  let finished = 0;
   for (const m of batch) {
     if (!done.has(m)) break;
     last = m;
+    finished++;
   }
   const uidValidity = numericKey(last?.key.uidValidity);
   const uid = numericKey(last?.key.uid);
-  if (uidValidity === null || uid === null) return;
-  await setCursor(deps.db, { mailbox: mailbox.name, folder: mailbox.folder, uidValidity, lastUid: uid, updatedAt: new Date(deps.clock.now()) });
+  if (uidValidity !== null && uid !== null) await setCursor(deps.db, { mailbox: mailbox.name, folder: mailbox.folder, uidValidity, lastUid: uid, updatedAt: new Date(deps.clock.now()) });
+  return finished === batch.length;
+}
+
+interface Fresh {
+  source: SourceMessage;
+  parsed: ParseResult;
 }
 
 /**
  * One fetched and parsed batch, applied in one transaction (retried while the database reports a
  * transient error). If it still fails, each message is tried alone with its own failure count, so one
- * bad message only holds back the later mail of its own sender or thread. Returns the messages that are
- * finished: committed and marked, or quarantined.
+ * bad message costs one attempt of its own and holds back only the mail that answers it. Returns the
+ * messages that are finished (committed and marked, or quarantined), and whether the drain must stop
+ * because the database, not a message, is failing.
  */
 async function processBatch(
   deps: InboundDeps,
   source: MailSource,
   mailbox: MailboxInfo,
-  batch: SourceMessage[],
-  parsed: ParseResult[],
+  batch: Fresh[],
+  held: HeldThreads,
   summary: DrainSummary,
   signal?: AbortSignal,
-): Promise<Set<SourceMessage>> {
+): Promise<{ done: Set<SourceMessage>; stop: boolean }> {
   const done = new Set<SourceMessage>();
-  const blocked = new BlockedGroups(batch);
+  let stop = false;
+  const failed = async (m: SourceMessage, error: unknown) => {
+    const outcome = await recordFailure(deps, source, mailbox, m, error, summary);
+    if (outcome === "quarantined") return void done.add(m);
+    held.hold(m);
+    if (outcome === "transient") stop = true;
+  };
   const items: Array<{ source: SourceMessage; item: BatchItem }> = [];
-  for (const [i, m] of batch.entries()) {
-    const result = parsed[i]!;
-    if ("error" in result) {
-      if (await recordFailure(deps, source, mailbox, m, result.error, summary)) done.add(m);
-      else blocked.fail(m);
-    } else if (!blocked.isHeld(m)) {
-      items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt) } });
-    }
+  for (const { source: m, parsed: result } of batch) {
+    if (held.isHeld(m) || stop) continue;
+    if ("error" in result) await failed(m, result.error);
+    else items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt) } });
   }
-  if (signal?.aborted || items.length === 0) return done;
+  if (signal?.aborted || stop || items.length === 0) return { done, stop };
   let results: ItemResult[] | null = null;
   try {
     const apply = () => deps.db.transaction((tx) => applyBatch(tx, deps.desk, mailbox, deps.config, items.map((x) => x.item), deps.clock.now()));
     results = await retryTransient(apply, signal ? { signal } : {});
   } catch (error) {
-    deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: (error as Error).message }, "batch transaction failed; applying its messages one by one");
+    // Still failing after its retries, the database is down or overloaded: one by one would only wait longer.
+    if (isRetryable(error)) {
+      deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: recordedErrorText(error) }, "batch transaction failed on a database error; the drain stops and the next one tries again");
+      return { done, stop: true };
+    }
+    deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: recordedErrorText(error) }, "batch transaction failed; applying its messages one by one");
   }
   if (results) {
     await Promise.all(items.map(async ({ source: m, item }, i) => finish(deps, source, mailbox, m, item.msg, results[i]!, summary, done)));
-    return done;
+    return { done, stop };
   }
   for (const { source: m, item } of items) {
-    if (blocked.isHeld(m)) continue;
-    if (signal?.aborted) break;
+    if (signal?.aborted || stop) break;
+    if (held.isHeld(m)) continue;
     let applied: AppliedOutcome;
     try {
       ({ applied } = await retryTransient(() => processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt }), signal ? { signal } : {}));
     } catch (error) {
-      if (await recordFailure(deps, source, mailbox, m, error, summary)) done.add(m);
-      else blocked.fail(m);
+      await failed(m, error);
       continue;
     }
     if (await finishCommitted(deps, source, mailbox, m, applied, summary)) done.add(m);
   }
-  return done;
+  return { done, stop };
 }
 
 async function finish(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, m: SourceMessage, msg: NormalizedMessage, result: ItemResult, summary: DrainSummary, done: Set<SourceMessage>) {

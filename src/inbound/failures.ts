@@ -1,6 +1,7 @@
 /**
  * What happens to a message after its transaction: marked in its source once committed, or counted as
- * a failure and, on the third, moved to quarantine with its bytes so the mailbox moves on. A failure the
+ * a failure (one attempt per drain) and, on the third, moved to quarantine with its bytes so the mailbox
+ * moves on. Meanwhile only the mail that answers it waits (HeldThreads). A failure the
  * database calls transient (a serialization failure, a deadlock, a restart) is not the message's fault
  * and never counts toward quarantine.
  */
@@ -8,7 +9,8 @@ import type { MailSource, MessageKey, SourceMessage } from "../sources/types.js"
 import { isRetryable } from "../store/errors.js";
 import { clearProcessingAttempts, insertRejection, recordProcessingFailure, sourceKey } from "../store/repos/mailboxes.js";
 import type { AppliedOutcome } from "./apply.js";
-import { groupingFacts, relatedGroups } from "./groups.js";
+import { recordedErrorText } from "./error-text.js";
+import { groupingFacts } from "./groups.js";
 import type { MailboxInfo } from "./load.js";
 import { numericKey, type InboundDeps } from "./process.js";
 
@@ -22,30 +24,26 @@ export interface DrainSummary {
 }
 
 /**
- * Messages of a batch held back by an earlier failure: the later messages of the failed one's sender
- * or thread (grouped from the headers alone, since a failed message may not parse), so a reply is
- * never applied before the request it answers.
+ * Mail that answers a message left unfinished in this drain (it failed and has attempts left, or even
+ * quarantining it failed): held back until that message is finished, so a reply is never applied before
+ * the request it answers. Only its thread waits (grouped from the headers alone, since a failed message
+ * may not parse); other mail, its sender's included, goes on. A held message holds its own replies too.
  */
-export class BlockedGroups {
-  private readonly groupOf = new Map<SourceMessage, number>();
-  private readonly failedAt = new Map<number, number>();
-  private readonly position = new Map<SourceMessage, number>();
+export class HeldThreads {
+  private readonly ids = new Set<string>();
 
-  constructor(batch: SourceMessage[]) {
-    const groups = relatedGroups(batch.map((m) => ({ ...groupingFacts(m.raw), source: m })));
-    groups.forEach((g, gi) => g.forEach((m) => this.groupOf.set(m.source, gi)));
-    batch.forEach((m, i) => this.position.set(m, i));
+  hold(m: SourceMessage): void {
+    const { messageId } = groupingFacts(m.raw);
+    if (messageId) this.ids.add(messageId);
   }
 
-  fail(m: SourceMessage): void {
-    const g = this.groupOf.get(m)!;
-    const at = this.position.get(m)!;
-    this.failedAt.set(g, Math.min(this.failedAt.get(g) ?? at, at));
-  }
-
+  /** Whether `m` answers a held message; if so it is held from now on as well. */
   isHeld(m: SourceMessage): boolean {
-    const at = this.failedAt.get(this.groupOf.get(m)!);
-    return at !== undefined && this.position.get(m)! > at;
+    if (this.ids.size === 0) return false;
+    const facts = groupingFacts(m.raw);
+    if (!facts.refersTo.some((id) => this.ids.has(id))) return false;
+    if (facts.messageId) this.ids.add(facts.messageId);
+    return true;
   }
 }
 
@@ -79,32 +77,45 @@ export async function finishCommitted(deps: InboundDeps, source: MailSource, mai
 const failureKey = (key: MessageKey) => sourceKey(key.mailbox, key.uidValidity, `${key.folder}/${key.uid}`);
 
 /**
- * Counts a failure; on the third, moves the message to quarantine and records it with its bytes.
- * Returns whether the message is finished (quarantined).
+ * What became of a failed message: `quarantined` (finished: out of the source, the mailbox moves on),
+ * `later` (attempts left, or even recording or quarantining it failed: it stays in the source for the next
+ * drain), `transient` (the database's doing, not the message's: never counted).
  */
-export async function recordFailure(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, error: unknown, summary: DrainSummary): Promise<boolean> {
+export type FailureOutcome = "quarantined" | "later" | "transient";
+
+/**
+ * Counts a failure; on the last attempt, moves the message to quarantine and records it with its bytes.
+ * The error is recorded as storable text (error-text.ts), so recording it cannot fail as the message did.
+ */
+export async function recordFailure(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, error: unknown, summary: DrainSummary): Promise<FailureOutcome> {
   const keyText = failureKey(item.key);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = recordedErrorText(error);
   summary.failed++;
   if (isRetryable(error)) {
     deps.logger.warn({ mailbox: mailbox.name, uid: item.key.uid, error: message }, "transient database error; the message stays in the source for the next drain");
-    return false;
+    return "transient";
   }
+  let attempts: number;
   try {
-    const attempts = await recordProcessingFailure(deps.db, keyText, message, new Date(deps.clock.now()));
+    attempts = await recordProcessingFailure(deps.db, keyText, message, new Date(deps.clock.now()));
     deps.failedKeys?.add(keyText);
     deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, attempts, error: message }, "message processing failed");
-    if (attempts < MAX_PROCESSING_ATTEMPTS) return false;
+    if (attempts < MAX_PROCESSING_ATTEMPTS) return "later";
     // Moved first, recorded after: a move that fails leaves no half-done quarantine to repeat.
     await source.quarantine(item.key, `failed ${attempts} times: ${message}`);
+  } catch (followUp) {
+    deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, error: recordedErrorText(followUp) }, "could not record or quarantine a failing message; it stays in the source for the next drain");
+    return "later";
+  }
+  summary.quarantined++;
+  try {
     await quarantineFailed(deps, mailbox, item, message, attempts);
     await clearProcessingAttempts(deps.db, keyText);
-    summary.quarantined++;
-    return true;
   } catch (followUp) {
-    deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, error: (followUp as Error).message }, "could not record or quarantine a failing message; it stays in the source");
-    return false;
+    // The message is out of the mailbox, in its quarantine folder with its bytes: finished all the same.
+    deps.logger.error({ mailbox: mailbox.name, uid: item.key.uid, error: recordedErrorText(followUp) }, "message quarantined in its source but its record could not be written");
   }
+  return "quarantined";
 }
 
 async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, error: string, attempts: number) {

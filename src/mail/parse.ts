@@ -8,6 +8,7 @@ import { AppError } from "../errors.js";
 import { normalizeAddress } from "./address.js";
 import { htmlToText } from "./html-text.js";
 import type { DroppedAttachment, HeaderMap, MailAddress, MailAttachment, NormalizedMessage, ParseLimits } from "./message.js";
+import { storableMessage, usableMessageId } from "./storable.js";
 
 export class MailParseError extends AppError {
   constructor(code: "E_MAIL_HEADERS_TOO_LARGE" | "E_MAIL_UNPARSEABLE", message: string, details?: Record<string, unknown>, cause?: unknown) {
@@ -40,7 +41,8 @@ export async function parseMessage(raw: Buffer | Uint8Array, limits: ParseLimits
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be parsed as MIME: ${why}`, { rawSize: bytes.length }, cause);
   }
   try {
-    return normalize(parsed, bytes, limits);
+    // Made storable here, once: every row and template field derived from the message is then storable too.
+    return storableMessage(normalize(parsed, bytes, limits));
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be normalized: ${why}`, { rawSize: bytes.length }, cause);
@@ -125,13 +127,16 @@ function headerMap(parsed: ParsedMail): HeaderMap {
   return map;
 }
 
-/** Ids in angle brackets, without them; a bare id with "@" and no spaces is accepted too. */
+/**
+ * Ids in angle brackets, without them; a bare id with "@" and no spaces is accepted too. Ids longer
+ * than a header line may be (storable.ts) are no ids.
+ */
 export function allMessageIds(value: string | undefined): string[] {
   if (value === undefined) return [];
   const bracketed = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1] as string);
-  if (bracketed.length > 0) return bracketed;
+  if (bracketed.length > 0) return bracketed.filter(usableMessageId);
   const bare = value.trim().replace(/^<|>$/g, "");
-  return /^[^\s<>@]+@[^\s<>@]+$/.test(bare) ? [bare] : [];
+  return /^[^\s<>@]+@[^\s<>@]+$/.test(bare) && usableMessageId(bare) ? [bare] : [];
 }
 
 const firstMessageId = (value: string | undefined): string | null => allMessageIds(value)[0] ?? null;

@@ -102,7 +102,9 @@ export class ImapSource implements MailSource {
         at = this.position(client, cursor);
         uids = await this.searchFrom(client, at.from);
       }
-      this.lastSearch = { client, uidValidity: at.uidValidity, highest: uids.at(-1) ?? 0 };
+      // An empty answer still covers every UID below `from`: counted as 0, waitForNew took any UID the
+      // folder ever gave for new mail and returned at once, so the worker drained in a busy loop.
+      this.lastSearch = { client, uidValidity: at.uidValidity, highest: uids.at(-1) ?? at.from - 1 };
       const chosen = await this.withinBytes(client, at.uidValidity, uids, limit, maxBytes);
       const fetched = chosen.length
         ? await client.fetchAll(chosen, { uid: true, source: true, internalDate: true }, { uid: true })

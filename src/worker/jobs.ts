@@ -72,6 +72,14 @@ export function inboundDepsFor(ctx: AppContext, desk: Desk, parser: MessageParse
   };
 }
 
+/**
+ * How long a mailbox's loop waits for new mail before draining again anyway (which also retries mail
+ * left unfinished by the last drain): the IMAP mailbox's pollIntervalSeconds; a Maildir has no such
+ * setting and gets the IMAP default (its source still looks at new/ every second and wakes at once).
+ */
+export const DEFAULT_POLL_MS = 60_000;
+export const mailboxPollMs = (m: MailboxConfig): number => (m.kind === "imap" ? m.imap.pollIntervalSeconds * 1000 : DEFAULT_POLL_MS);
+
 function mailboxInfo(m: MailboxConfig) {
   return {
     name: m.name,
@@ -99,8 +107,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
   const batch = { messages: ingest.batchMessages, bytes: ingest.batchBytes };
   const sender = createSender(ctx.config);
-  const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx) }));
-  const pollMs = 60_000;
+  const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx), pollMs: mailboxPollMs(m) }));
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const deliverAll = async (signal: AbortSignal) =>
@@ -114,7 +121,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
     name: `inbound:${info.name}`,
     run: async (signal) => void (await drainSource(deps, source, info, signal, batch)),
   }));
-  const inboundServices: Service[] = sources.map(({ info, source }) => ({
+  const inboundServices: Service[] = sources.map(({ info, source, pollMs }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => {
       while (!signal.aborted) {

@@ -110,6 +110,18 @@ describe.each(ingestTargets())("support-inbox ingest on %s", (target) => {
     expect(rejection).toMatchObject({ mailbox: "partners", disposition: "refused", reasonCode: "non-dtc" });
   }, T);
 
+  it("a DTC's mail whose text decodes to a NUL is stored, the NUL dropped, and exits 0 (an MTA would retry a 75 for ever)", async () => {
+    const raw = Buffer.from(
+      "From: jane.doe@customer.example\r\nTo: support@vendor.example\r\nSubject: [Sev3] nul in the text\r\nMessage-ID: <ingest-nul@customer.example>\r\n" +
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8Ad29ybGQK\r\n",
+    );
+    const run = await ingest(["--json"], raw);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "new-case", messageId: "ingest-nul@customer.example" });
+    const stored = await target.withDb((db) => db.select({ id: messages.messageId, text: messages.text }).from(messages));
+    expect(stored).toContainEqual({ id: "ingest-nul@customer.example", text: "helloworld\n" });
+  }, T);
+
   it("a message that cannot be parsed exits 1 with the reason and is kept, raw bytes and all, as quarantined", async () => {
     const raw = Buffer.from(`X-Junk: ${"a".repeat(100 * 1024)}\r\nFrom: jane.doe@customer.example\r\nSubject: broken\r\n\r\nbody\r\n`);
     const before = await target.withDb(counts);
