@@ -25,7 +25,7 @@ export async function parseMessage(raw: Buffer | Uint8Array, limits: ParseLimits
   if (headerBytes > limits.maxHeaderBytes) {
     throw new MailParseError(
       "E_MAIL_HEADERS_TOO_LARGE",
-      `message header block is ${headerBytes} bytes, over the limit of ${limits.maxHeaderBytes} (raise mail.limits.maxHeaderBytes to accept it)`,
+      `message header block is ${headerBytes} bytes, over the limit of ${limits.maxHeaderBytes} (raise limits.maxHeaderBytes in the config to accept it)`,
       { headerBytes, maxHeaderBytes: limits.maxHeaderBytes },
     );
   }
