@@ -10,6 +10,7 @@
  */
 import { normalizeAddress } from "../mail/address.js";
 import { checkSenderAuthentication } from "../mail/auth-results.js";
+import { isFeedbackReport } from "../mail/automatic/report.js";
 import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
@@ -62,12 +63,14 @@ function findCase(msg: NormalizedMessage, ctx: InboundContext, sender: string): 
 }
 
 function automatic(msg: NormalizedMessage, ctx: InboundContext, kind: MessageKind, why: string, found: Found): ThreadPlan | IgnorePlan {
-  const bounceOf =
-    kind === "bounce" ? msg.reportedMessageIds.filter((id) => ctx.thread.byMessageId.has(id) || isOurMessageId(id, ctx.config.ourDomains)) : [];
-  const withBounce = bounceOf.length > 0 ? { bounceOf } : {};
+  const ours = msg.reportedMessageIds.filter((id) => ctx.thread.byMessageId.has(id) || isOurMessageId(id, ctx.config.ourDomains));
+  const bounceOf = kind === "bounce" ? ours : [];
+  // A complaint about our mail: its recipient asked their provider to stop it, so automatic mail stops.
+  const complaintAbout = kind === "report" && isFeedbackReport(msg) ? ours : [];
+  const marks = { ...(bounceOf.length > 0 ? { bounceOf } : {}), ...(complaintAbout.length > 0 ? { complaintAbout } : {}) };
   // List mail is never recorded: it is not addressed to the case, even when it quotes it.
-  if (found.kind === "join" && kind !== "list") return { ...threadPlan(msg, found, "automatic", false), ...withBounce };
-  return { outcome: "ignore", kind, reason: `${kind} (${why}): never acknowledged, never opens a case`, ...withBounce };
+  if (found.kind === "join" && kind !== "list") return { ...threadPlan(msg, found, "automatic", false), ...marks };
+  return { outcome: "ignore", kind, reason: `${kind} (${why}): never acknowledged, never opens a case`, ...marks };
 }
 
 function threadPlan(msg: NormalizedMessage, found: Extract<Found, { kind: "join" }>, author: ThreadPlan["author"], reopen: boolean): ThreadPlan {

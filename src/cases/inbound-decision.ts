@@ -49,6 +49,8 @@ export interface InboundContext {
     staff: { email: string; name: string; role: string } | null;
     /** The organization whose domains include the sender's domain (to answer a non-DTC colleague). */
     domainOrganization: { name: string } | null;
+    /** The sender complained about our mail through a feedback loop: no automatic mail goes to them. */
+    complained?: boolean;
   };
   thread: {
     /** Message-ID → case number, for the keys threadLookupKeys(msg) returned. */
@@ -116,6 +118,8 @@ export interface ThreadPlan {
   attachments: AttachmentSummary[];
   /** For a bounce: our outgoing Message-IDs it reports, so the worker marks those outbox rows bounced. */
   bounceOf?: string[];
+  /** For a complaint (feedback report): our outgoing Message-IDs it reports; their recipients get no more automatic mail. */
+  complaintAbout?: string[];
 }
 
 export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible";
@@ -136,6 +140,7 @@ export interface IgnorePlan {
   reason: string;
   kind?: MessageKind;
   bounceOf?: string[];
+  complaintAbout?: string[];
 }
 
 export interface QuarantinePlan {

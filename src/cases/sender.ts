@@ -16,8 +16,8 @@ export function authorizationOf(ctx: Pick<InboundContext, "sender">, auth: AuthR
  * At most autoReplyCapPerHour automatic replies (acknowledgments and refusals alike) per sender address per
  * hour, whatever else happens: two mail robots answering each other stop here. Never to ourselves.
  */
-export function autoReplyAllowed(ctx: Pick<InboundContext, "autoReplyCount" | "config">, sender: string): boolean {
-  if (sender === "") return false;
+export function autoReplyAllowed(ctx: Pick<InboundContext, "autoReplyCount" | "config" | "sender">, sender: string): boolean {
+  if (sender === "" || ctx.sender.complained) return false;
   if (ctx.config.ourAddresses.some((a) => normalizeAddress(a) === sender)) return false;
   return ctx.autoReplyCount < ctx.config.autoReplyCapPerHour;
 }

@@ -50,7 +50,7 @@ export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise
     at: new Date(now),
     actor: decision.sender || "unknown",
     kind: "automatic-message",
-    data: { messageRowId, subject: msg.subject, bounceOf: decision.bounceOf ?? [] },
+    data: { messageRowId, subject: msg.subject, bounceOf: decision.bounceOf ?? [], ...(decision.complaintAbout?.length ? { complaintAbout: decision.complaintAbout } : {}) },
   });
   await refreshCaseSla(tx, desk, caseRow.id, now);
 }

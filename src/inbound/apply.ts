@@ -16,7 +16,16 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
 import { requirePolicy } from "../policy/catalogue.js";
 import type { Db } from "../store/database.js";
-import { activeDtcsOf, insertCaseEvents, insertCases, insertInboundMessages, insertRejections, linkMessagesToCases, nextCaseNumbers } from "../store/repos/inbound.js";
+import {
+  activeDtcsOf,
+  insertCaseEvents,
+  insertCases,
+  insertInboundMessages,
+  insertRejections,
+  linkMessagesToCases,
+  nextCaseNumbers,
+  suppressRecipientsOf,
+} from "../store/repos/inbound.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import type { BatchFacts } from "./load.js";
 
@@ -53,10 +62,12 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
   const outgoing: NewOutgoing[] = [...opened.acknowledgments];
   const rejections: RejectionRecord[] = [];
   const bounces: Array<{ ids: string[]; subject: string }> = [];
+  const complaints: Array<{ ids: string[]; messageId: string | null }> = [];
   const joining: Array<Stored & { decision: InboundDecision & ThreadPlan }> = [];
   for (const s of stored) {
     const { msg, src, decision: d } = s;
     if ((d.outcome === "thread" || d.outcome === "ignore") && d.bounceOf?.length) bounces.push({ ids: d.bounceOf, subject: msg.subject });
+    if ((d.outcome === "thread" || d.outcome === "ignore") && d.complaintAbout?.length) complaints.push({ ids: d.complaintAbout, messageId: msg.messageId });
     switch (d.outcome) {
       case "new-case":
         results[s.index] = { outcome: "new-case", caseNumber: opened.numbers.get(s.index)! };
@@ -87,6 +98,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
     outgoing.length ? enqueueMany(tx, outgoing, now) : null,
     insertRejections(tx, rejections),
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
+    ...complaints.map((c) => suppressRecipientsOf(tx, c.ids, { reason: "feedback report (complaint) about our mail", messageId: c.messageId, at: new Date(now) })),
   ]);
   // One at a time, in order: a staff command and the customer reply after it act on the case as it is then.
   for (const j of joining) await applyThreadEntry(tx, { desk, decision: j.decision, msg: j.msg, messageRowId: j.rowId, now });

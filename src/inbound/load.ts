@@ -19,6 +19,7 @@ import {
   contactsByEmail,
   organizationsByDomain,
   storedMessageIds,
+  suppressedAmong,
   tokenCase,
 } from "../store/repos/inbound.js";
 import type { Organization } from "../store/repos/organizations.js";
@@ -44,6 +45,8 @@ export interface BatchFacts {
   cases: Map<number, { status: CaseStatus; organization: string }>;
   /** Automatic replies queued to each sender in the last hour. */
   autoReplies: Map<string, number>;
+  /** Senders who complained about our mail (feedback reports): no automatic mail goes to them. */
+  complained: Set<string>;
 }
 
 export function organizationInfo(o: Organization): OrganizationInfo {
@@ -63,7 +66,7 @@ export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: 
   const ids = [...new Set(refs.flatMap((r) => r.ids))];
   const tokens = [...new Set(refs.map((r) => r.token).filter((t): t is number => t !== null))];
   // Independent look-ups, sent together: postgres.js pipelines them on the transaction's connection.
-  const [stored, contacts, staff, byDomain, threaded, tokenRows, replies] = await Promise.all([
+  const [stored, contacts, staff, byDomain, threaded, tokenRows, replies, complained] = await Promise.all([
     storedMessageIds(db, msgs.map(messageIdentity)),
     contactsByEmail(db, senders),
     activeStaffByEmail(db, senders),
@@ -71,10 +74,11 @@ export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: 
     caseNumbersByMessageId(db, ids),
     Promise.all(tokens.map((t) => tokenCase(db, t))),
     autoRepliesTo(db, senders, now),
+    suppressedAmong(db, senders),
   ]);
   const tokenCases = new Map(tokenRows.filter((t): t is TokenCase => t !== null).map((t) => [t.number, t]));
   const cases = await caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]);
-  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies };
+  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained };
 }
 
 /** One message's InboundContext, from the batch's facts; `queued`: automatic replies decided earlier in the batch. */
@@ -102,6 +106,7 @@ export function contextFor(
         : null,
       staff: facts.staff.get(address) ?? null,
       domainOrganization: domainOrg ? { name: domainOrg.name } : null,
+      complained: facts.complained.has(address),
     },
     thread: { byMessageId, tokenCase: token === null ? null : (facts.tokenCases.get(token) ?? null), cases: facts.cases },
     autoReplyCount: (facts.autoReplies.get(address) ?? 0) + (queued.get(address) ?? 0),

@@ -129,4 +129,6 @@ export function logOutcome(logger: InboundLogger, mailbox: MailboxInfo, msg: Nor
     ...(decision ? { classification: decision.classification.kind, senderAuthorization: decision.authorization } : {}),
   };
   logger.info(fields, OUTCOME_TEXT[applied.outcome] ?? applied.outcome);
+  const complaint = decision && (decision.outcome === "thread" || decision.outcome === "ignore") ? decision.complaintAbout : undefined;
+  if (complaint?.length) logger.warn({ ...fields, reported: complaint }, "feedback report (complaint) about our mail: no more automatic mail to its recipients");
 }

@@ -83,6 +83,21 @@ describe.each(testDatabases())("automatic mail on the inbound path, %s", (target
     expect(await listRejections(db)).toEqual([]);
   });
 
+  it("after a complaint about the acknowledgment, its recipient gets no more automatic mail, and others still do", async () => {
+    const { ack } = await returnedToCase("feedback-report-arf-amazon-ses.eml", "e2cee1e8a8de5ceead1bf40bd9e68634@support-inbox.local", "report");
+    const complainant = ack.to[0]!;
+    const request = (from: string, id: string) =>
+      Buffer.from(`From: ${from}\r\nTo: ${SUPPORT}\r\nSubject: [Sev3] another question\r\nMessage-ID: <${id}>\r\n\r\nHello, please help.\r\n`);
+    const again = await processRawMessage(inboundDeps(db, clock), mailbox, request(complainant, "after-complaint@customer.example"), { receivedAt: null });
+    // The case opens (the customer is still served) but nothing is mailed to the address that complained.
+    expect(again.applied.outcome).toBe("new-case");
+    expect(again.decision).toMatchObject({ outcome: "new-case", acknowledge: false });
+    const other = await processRawMessage(inboundDeps(db, clock), mailbox, request("omar.haddad@customer.example", "omar-after@customer.example"), { receivedAt: null });
+    expect(other.decision).toMatchObject({ outcome: "new-case", acknowledge: true });
+    const acks = (await listOutbox(db)).filter((o) => o.kind === "acknowledgment");
+    expect(acks.map((o) => o.to)).toEqual([[complainant], ["omar.haddad@customer.example"]]);
+  });
+
   it("a feedback report about mail we no longer know is ignored, not refused", async () => {
     const result = await processRawMessage(inboundDeps(db, clock), mailbox, await fixture("feedback-report-without-report-type.eml"), { receivedAt: null });
     expect(result.applied.outcome).toBe("ignore");

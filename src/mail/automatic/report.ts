@@ -15,3 +15,8 @@ export const reportReason: Rule = (msg) => {
   // A feedback part outside a report (a provider that wraps it in multipart/mixed) is still a report.
   return feedbackPart ? `${FEEDBACK_PART} part` : null;
 };
+
+/** A complaint (ARF): whoever received the reported mail asked their provider to stop it. */
+export function isFeedbackReport(msg: Parameters<Rule>[0]): boolean {
+  return msg.reportType === "feedback-report" || msg.attachments.some((a) => a.contentType.toLowerCase() === FEEDBACK_PART);
+}

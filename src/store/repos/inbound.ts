@@ -6,7 +6,7 @@ import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { CaseStatus } from "../../sla/types.js";
 import { bulkInsert } from "../bulk.js";
 import { executeRows, type Db } from "../database.js";
-import { caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, staff } from "../schema/index.js";
+import { caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, staff, suppressedAddresses } from "../schema/index.js";
 import type { Case, NewCase } from "./cases.js";
 import type { Contact } from "./contacts.js";
 import type { NewRejection } from "./mailboxes.js";
@@ -135,4 +135,26 @@ export async function linkMessagesToCases(db: Db, links: Array<{ messageRowId: n
 
 export async function insertRejections(db: Db, rows: NewRejection[]): Promise<void> {
   await bulkInsert(db, inboundRejections, rows);
+}
+
+/** The addresses among `addresses` that complained about our mail: no automatic mail goes to them. */
+export async function suppressedAmong(db: Db, addresses: string[]): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const rows = await db.select({ address: suppressedAddresses.address }).from(suppressedAddresses).where(inArray(suppressedAddresses.address, addresses));
+  return new Set(rows.map((r) => r.address));
+}
+
+/** Stops automatic mail to the recipients of our mail `messageIds` (a complaint about it); returns them. */
+export async function suppressRecipientsOf(db: Db, messageIds: string[], complaint: { reason: string; messageId: string | null; at: Date }): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await executeRows<{ address: string }>(
+    db,
+    sql`insert into ${suppressedAddresses} (address, reason, complaint_message_id, at)
+        select distinct lower(t.address), ${complaint.reason}::text, ${complaint.messageId}::text, ${complaint.at.toISOString()}::timestamptz
+        from ${outbox}, unnest(${outbox.to}) as t(address)
+        where ${outbox.messageId} = any(${sql.param(messageIds)}::text[])
+        on conflict (address) do nothing
+        returning address`,
+  );
+  return rows.map((r) => r.address);
 }

@@ -74,3 +74,15 @@ export const digestsSent = pgTable(
   },
   (t) => [uniqueIndex("digests_sent_manager_day_key").on(t.managerId, t.day)],
 );
+
+/**
+ * Addresses no automatic mail (acknowledgment, refusal) may go to any more: their owner complained about
+ * our mail through a feedback loop (ARF). Kept with the complaint that stopped them.
+ */
+export const suppressedAddresses = pgTable("suppressed_addresses", {
+  address: text("address").primaryKey(),
+  reason: text("reason").notNull(),
+  /** Message-ID of the complaint that stopped the address. */
+  complaintMessageId: text("complaint_message_id"),
+  at: tstz("at").notNull(),
+});
