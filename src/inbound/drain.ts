@@ -11,6 +11,7 @@ import type { MessageParser, NormalizedMessage, ParseLimits } from "../mail/mess
 import { inlineParser } from "../mail/parse-pool.js";
 import type { Cursor, MailSource, SourceMessage } from "../sources/types.js";
 import { getCursor, setCursor } from "../store/repos/mailboxes.js";
+import { isConnectionLoss } from "../store/errors.js";
 import { retryTransient } from "../store/retry.js";
 import type { AppliedOutcome } from "./apply.js";
 import { BlockedGroups, finishCommitted, recordFailure, type DrainSummary } from "./failures.js";
@@ -131,6 +132,8 @@ async function processBatch(
     const apply = () => deps.db.transaction((tx) => applyBatch(tx, deps.desk, mailbox, deps.config, items.map((x) => x.item), deps.clock.now()));
     results = await retryTransient(apply, signal ? { signal } : {});
   } catch (error) {
+    // Without the database no message can succeed alone either: the worker waits for it (worker/database-watch.ts).
+    if (isConnectionLoss(error)) throw error;
     deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: (error as Error).message }, "batch transaction failed; applying its messages one by one");
   }
   if (results) {
@@ -144,6 +147,7 @@ async function processBatch(
     try {
       ({ applied } = await retryTransient(() => processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt }), signal ? { signal } : {}));
     } catch (error) {
+      if (isConnectionLoss(error)) throw error;
       if (await recordFailure(deps, source, mailbox, m, error, summary)) done.add(m);
       else blocked.fail(m);
       continue;
