@@ -75,14 +75,14 @@ export async function startPostgresCluster(opts: { port?: number } = {}): Promis
 
   try {
     await asService("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C"]);
-    // Settings in the file, not on pg_ctl's command line, so every start gets them. Durability is off:
-    // tests lose nothing they need on a crash, and an immediate stop still runs crash recovery.
+    // Settings in the file, not on pg_ctl's command line, so every start gets them. fsync is off: only an
+    // OS crash would lose data then. synchronous_commit stays on: an immediate stop (a server crash)
+    // would otherwise lose commits the worker has seen succeed, which is what outage tests count.
     const settings = [
       `port = ${port}`,
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${root}'`,
       "fsync = off",
-      "synchronous_commit = off",
       "full_page_writes = off",
       "max_connections = 100",
     ];
