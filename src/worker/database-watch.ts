@@ -1,18 +1,17 @@
 /**
  * The worker's view of whether the database is there. The first connection loss any service or job
  * reports (store/errors.ts isConnectionLoss) logs one warning and marks the database down; while it is
- * down the services and jobs wait instead of failing every round, and one prober tries `select 1` with
- * capped, jittered backoff. Its first success logs one info line and lets everyone resume at once.
+ * down the services wait and the jobs are skipped instead of failing every round, and one prober (started
+ * by the first of them to find the database down) tries `select 1` with capped, jittered backoff. Its first success logs one info line and lets everyone resume at once.
  */
 import { backoffDelay } from "../clock/backoff.js";
 import type { Clock } from "../clock/clock.js";
-import type { Logger } from "../log/logger.js";
 import { isConnectionLoss } from "../store/errors.js";
-import type { Job, Service } from "./run.js";
+import type { Job } from "./run.js";
 
 export interface DatabaseWatchOptions {
   clock: Clock;
-  logger: Pick<Logger, "warn" | "info" | "debug">;
+  logger: Record<"warn" | "info" | "debug", (fields: object, msg: string) => void>;
   /** One round trip to the database; throws while it is unreachable. */
   probe: () => Promise<void>;
   /** Probe backoff: first wait and ceiling (defaults 250 ms and 5 s). */
@@ -24,7 +23,7 @@ export class DatabaseWatch {
   private downSince: number | null = null;
   private backListeners: Array<() => void> = [];
   private waiters = new Set<() => void>();
-  private downSignal: (() => void) | null = null;
+  private probing: Promise<void> | null = null;
 
   constructor(private readonly opts: DatabaseWatchOptions) {}
 
@@ -46,14 +45,17 @@ export class DatabaseWatch {
     if (this.downSince === null) {
       this.downSince = this.opts.clock.now();
       this.opts.logger.warn({ error: messageOf(error) }, "database unavailable; pausing work and retrying until it is back");
-      this.downSignal?.();
     }
     return true;
   }
 
-  /** Resolves at once while the database is up, else when it is back or the signal aborts. */
+  /**
+   * Resolves at once while the database is up, else when it is back or the signal aborts. The first
+   * waiter starts the prober; the others share it (every caller passes the worker's one signal).
+   */
   async ready(signal: AbortSignal): Promise<void> {
     if (this.up || signal.aborted) return;
+    this.startProbing(signal);
     await new Promise<void>((resolve) => {
       const done = () => {
         this.waiters.delete(done);
@@ -65,17 +67,12 @@ export class DatabaseWatch {
     });
   }
 
-  /** The prober, a service of the worker: sleeps while the database is up, probes while it is down. */
-  service(): Service {
-    return { name: "database-watch", run: (signal) => this.run(signal) };
-  }
-
-  /** A job that is skipped while the database is down and hands a connection loss to the watch. */
+  /** A job that is skipped while the database is down (keeping the prober going) and hands a connection loss to the watch. */
   guard(job: Job): Job {
     return {
       name: job.name,
       run: async (signal) => {
-        if (!this.up) return;
+        if (!this.up) return this.startProbing(signal);
         try {
           await job.run(signal);
         } catch (error) {
@@ -85,26 +82,26 @@ export class DatabaseWatch {
     };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  private startProbing(signal: AbortSignal): void {
+    if (this.probing || this.up) return;
+    this.probing = this.probe(signal).finally(() => (this.probing = null));
+  }
+
+  /** One `select 1` after each backoff delay until one succeeds or the worker stops. */
+  private async probe(signal: AbortSignal): Promise<void> {
     const backoff = this.opts.backoff ?? { initialMs: 250, maxMs: 5_000 };
-    while (!signal.aborted) {
-      if (this.up) {
-        await this.untilDown(signal);
+    for (let attempt = 0; !this.up && !signal.aborted; attempt++) {
+      await this.opts.clock.sleep(backoffDelay(attempt, backoff, (this.opts.random ?? Math.random)()), signal);
+      if (signal.aborted) return;
+      try {
+        await this.opts.probe();
+      } catch (error) {
+        // Not back yet, whatever the probe says (refused, starting up, too many connections): the
+        // warning already told the operator; each attempt is kept for debugging only.
+        this.opts.logger.debug({ attempt, error: messageOf(error) }, "database still unavailable");
         continue;
       }
-      for (let attempt = 0; !this.up && !signal.aborted; attempt++) {
-        await this.opts.clock.sleep(backoffDelay(attempt, backoff, (this.opts.random ?? Math.random)()), signal);
-        if (signal.aborted) return;
-        try {
-          await this.opts.probe();
-        } catch (error) {
-          // Not back yet, whatever the probe says (refused, starting up, too many connections): the
-          // warning already told the operator; each attempt is kept for debugging only.
-          this.opts.logger.debug({ attempt, error: messageOf(error) }, "database still unavailable");
-          continue;
-        }
-        this.back();
-      }
+      this.back();
     }
   }
 
@@ -114,18 +111,6 @@ export class DatabaseWatch {
     this.opts.logger.info({ downMs }, "database is back; resuming work");
     for (const wake of [...this.waiters]) wake();
     for (const listener of this.backListeners) listener();
-  }
-
-  private untilDown(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.downSignal = null;
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.downSignal = done;
-      signal.addEventListener("abort", done, { once: true });
-    });
   }
 }
 

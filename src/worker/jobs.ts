@@ -171,7 +171,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean }): WorkerWir
   };
   return {
     jobs: opts.once ? [...inboundJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
-    services: opts.once ? [] : [...inboundServices, outbox, database.service()],
+    services: opts.once ? [] : [...inboundServices, outbox],
     async close() {
       await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);
       await sender.close();
