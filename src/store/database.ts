@@ -10,7 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { AppError } from "../errors.js";
-import { createPostgresClient } from "./postgres-client.js";
+import { createPostgresClient, typesLoaded } from "./postgres-client.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -54,6 +54,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const client = createPostgresClient(url, max);
   try {
     await client`select 1`;
+    typesLoaded(client);
   } catch (error) {
     await client.end({ timeout: 1 });
     throw new AppError("E_DB_CONNECT", `cannot connect to Postgres at ${redactUrl(url)}: ${messageOf(error)}`, undefined, {

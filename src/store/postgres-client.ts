@@ -14,6 +14,10 @@
  *    dead connection; its flush reads a null socket in a setImmediate: an uncaught TypeError that ends the
  *    process. So a transaction's body never hands postgres.js a connection-loss failure while the
  *    connection is closing: begin() rejects on its own when the connection closes.
+ * 4. Every new connection first looks up the array types, from a promise nobody awaits: a server that
+ *    stops during that lookup is an unhandled rejection that ends the process. The types are the same
+ *    for the life of the database, so after the first connection has them (`typesLoaded`), later ones
+ *    skip the lookup.
  */
 import { connect as connectSocket, type Socket } from "node:net";
 import postgres from "postgres";
@@ -29,6 +33,15 @@ export function createPostgresClient(url: string, max: number): PostgresClient {
   // `socket` is a documented driver option its type definitions leave out.
   const client = postgres(url, { max, onnotice: () => {}, socket: noDelaySocket() } as postgres.Options<{}>);
   return guardTransactions(client);
+}
+
+/**
+ * Called once a query has succeeded (so the array types are loaded into the shared parsers): connections
+ * opened from now on, after an outage too, skip the unawaited lookup (4 above). `options` is the driver's
+ * parsed options object, shared by every connection of the pool and read at each connect.
+ */
+export function typesLoaded(client: PostgresClient): void {
+  (client.options as { fetch_types: boolean }).fetch_types = false;
 }
 
 /**
