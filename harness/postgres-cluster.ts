@@ -11,11 +11,11 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
+import { freePort } from "./free-port.js";
 
 const run = promisify(execFile);
 const BIN_DIRS = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/14/bin"];
@@ -75,14 +75,14 @@ export async function startPostgresCluster(opts: { port?: number } = {}): Promis
 
   try {
     await asService("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C"]);
-    // Settings in the file, not on pg_ctl's command line, so every start gets them. Durability is off:
-    // tests lose nothing they need on a crash, and an immediate stop still runs crash recovery.
+    // Settings in the file, not on pg_ctl's command line, so every start gets them. fsync is off: only an
+    // OS crash would lose data then. synchronous_commit stays on: an immediate stop (a server crash)
+    // would otherwise lose commits the worker has seen succeed, which is what outage tests count.
     const settings = [
       `port = ${port}`,
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${root}'`,
       "fsync = off",
-      "synchronous_commit = off",
       "full_page_writes = off",
       "max_connections = 100",
     ];
@@ -135,18 +135,6 @@ export async function startPostgresCluster(opts: { port?: number } = {}): Promis
       await fs.rm(root, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function messageOf(error: unknown): string {

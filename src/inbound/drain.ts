@@ -11,7 +11,7 @@ import type { MessageParser, NormalizedMessage, ParseLimits } from "../mail/mess
 import { inlineParser } from "../mail/parse-pool.js";
 import type { Cursor, MailSource, SourceMessage } from "../sources/types.js";
 import { getCursor, setCursor } from "../store/repos/mailboxes.js";
-import { isRetryable } from "../store/errors.js";
+import { isConnectionLoss, isRetryable } from "../store/errors.js";
 import { retryTransient } from "../store/retry.js";
 import type { AppliedOutcome } from "./apply.js";
 import { recordedErrorText } from "./error-text.js";
@@ -163,7 +163,9 @@ async function processBatch(
     const apply = () => deps.db.transaction((tx) => applyBatch(tx, deps.desk, mailbox, deps.config, items.map((x) => x.item), deps.clock.now()));
     results = await retryTransient(apply, signal ? { signal } : {});
   } catch (error) {
-    // Still failing after its retries, the database is down or overloaded: one by one would only wait longer.
+    // Without the database no message can succeed alone either: the worker waits for it (worker/database-watch.ts).
+    if (isConnectionLoss(error)) throw error;
+    // A conflict (serialization failure, deadlock) that outlasted its retries: alone would only wait longer.
     if (isRetryable(error)) {
       deps.logger.warn({ mailbox: mailbox.name, messages: items.length, error: recordedErrorText(error) }, "batch transaction failed on a database error; the drain stops and the next one tries again");
       return { done, stop: true };
@@ -181,6 +183,7 @@ async function processBatch(
     try {
       ({ applied } = await retryTransient(() => processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt }), signal ? { signal } : {}));
     } catch (error) {
+      if (isConnectionLoss(error)) throw error;
       await failed(m, error);
       continue;
     }

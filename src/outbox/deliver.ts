@@ -6,6 +6,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
+import { isConnectionLoss } from "../store/errors.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
 import { retryTransient } from "../store/retry.js";
 import { caseNumbersByIds } from "../store/repos/cases.js";
@@ -121,6 +122,8 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       // with the same Message-ID.
       summary.retried++;
       logger.error({ ...log, error: (error as Error).message }, "could not record a delivery; the row will be retried after its lease");
+      // Without the database no other delivery could be recorded either: sending them would only send them twice.
+      if (isConnectionLoss(error)) throw error;
     }
   }
   return summary;

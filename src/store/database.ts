@@ -3,16 +3,14 @@
  * given, else an embedded PGlite persisted in a data directory. Everything above this file sees
  * the same drizzle `Db` type, so repositories and tests run unchanged on both.
  */
-import { once } from "node:events";
 import { mkdir } from "node:fs/promises";
-import { connect as connectSocket, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
 import { AppError } from "../errors.js";
+import { createPostgresClient, typesLoaded } from "./postgres-client.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -23,6 +21,11 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export async function executeRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
+/** One round trip: the worker's probe of whether the database is back (worker/database-watch.ts). */
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
 }
 
 export interface DatabaseOptions {
@@ -48,11 +51,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  // Notices ("relation already exists, skipping") are noise on stdout; errors still throw.
-  // `socket` is a documented driver option its type definitions leave out.
-  const client = postgres(url, { max, onnotice: () => {}, socket: noDelaySocket() } as postgres.Options<{}>);
+  const client = createPostgresClient(url, max);
   try {
     await client`select 1`;
+    typesLoaded(client);
   } catch (error) {
     await client.end({ timeout: 1 });
     throw new AppError("E_DB_CONNECT", `cannot connect to Postgres at ${redactUrl(url)}: ${messageOf(error)}`, undefined, {
@@ -61,29 +63,6 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   }
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
-}
-
-/**
- * Connections with Nagle's algorithm off, as libpq makes them. postgres.js leaves it on, which costs
- * nothing for its single-write queries but holds a COPY's last small message (CopyDone) back until the
- * server acknowledges the large one before it: 40 ms per attachment COPY on loopback (copy.ts).
- * Hosts are tried in turn, one per connection attempt, like the driver does without this option.
- */
-function noDelaySocket(): (options: { host: string[]; port: number[]; path?: string | false; connect_timeout?: number }) => Promise<Socket> {
-  let next = 0;
-  return async (options) => {
-    const index = next++ % Math.max(1, options.host.length);
-    const socket = options.path
-      ? connectSocket({ path: options.path })
-      : connectSocket({ host: options.host[index] ?? "localhost", port: options.port[index] ?? options.port[0] ?? 5432, noDelay: true });
-    try {
-      await once(socket, "connect", { signal: AbortSignal.timeout((options.connect_timeout ?? 30) * 1000) });
-    } catch (error) {
-      socket.destroy();
-      throw error;
-    }
-    return socket;
-  };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {

@@ -47,3 +47,16 @@ export function isRetryable(error: unknown): boolean {
   if (state !== undefined && [...RETRYABLE_SQLSTATES.keys()].some((prefix) => state.startsWith(prefix))) return true;
   return codesOf(error).some((code) => RETRYABLE_CONNECTION_CODES.has(code));
 }
+
+/** SQLSTATE classes that mean the server is gone or not accepting sessions, not that the work conflicted. */
+const CONNECTION_LOSS_STATES = ["08", "57P"];
+
+/**
+ * The database is unreachable or going away (refused, reset, terminated by a shutdown, starting up): the
+ * whole worker should wait for it, unlike a serialization failure or a deadlock, which the next try fixes.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state !== undefined && CONNECTION_LOSS_STATES.some((prefix) => state.startsWith(prefix))) return true;
+  return codesOf(error).some((code) => RETRYABLE_CONNECTION_CODES.has(code));
+}

@@ -18,9 +18,11 @@ import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { deskFromConfig, type Desk } from "../desk.js";
 import { drainSource } from "../inbound/drain.js";
+import { ping } from "../store/database.js";
 import type { InboundDeps } from "../inbound/process.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
 import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "./memory.js";
+import { DatabaseWatch } from "./database-watch.js";
 import { ownedJob, ownedService } from "./mailbox-owner.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
@@ -115,7 +117,10 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.
-  const outbox = wakeableService({ name: "outbox", clock: ctx.clock, logger: outboxLogger, pollMs: ctx.config.scheduler.tickSeconds * 1000, work: deliverAll });
+  // One warning when the database goes away, one line when it is back; meanwhile everything waits on it.
+  const database = new DatabaseWatch({ clock: ctx.clock, logger: ctx.logger.child({ subsystem: "database" }), probe: () => ping(ctx.database.db) });
+  const outbox = wakeableService({ name: "outbox", clock: ctx.clock, logger: outboxLogger, pollMs: ctx.config.scheduler.tickSeconds * 1000, work: deliverAll, database });
+  database.onBack(() => outbox.wake());
   const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET) };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
@@ -125,10 +130,13 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
     name: `inbound:${info.name}`,
     run: async (signal) => {
       while (!signal.aborted) {
+        await database.ready(signal);
         try {
           // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
           await drainSource(deps, source, info, signal, batch);
         } catch (error) {
+          // Lost the database: drain again as soon as it is back (ready() above), not after the poll.
+          if (database.failed(error)) continue;
           deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
         }
         await source.waitForNew(signal, pollMs).catch(() => ctx.clock.sleep(pollMs, signal));
@@ -175,7 +183,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const ownedJobs = opts.locks ? inboundJobs.map((j, i) => ownedJob(j, owner(i))) : inboundJobs;
   const ownedServices = opts.locks ? inboundServices.map((s, i) => ownedService(s, owner(i))) : inboundServices;
   return {
-    jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention],
+    jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
     services: opts.once ? [] : [...ownedServices, outbox],
     async close() {
       await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);

@@ -124,6 +124,13 @@ export class Wakeup {
   }
 }
 
+/** What a service needs of worker/database-watch.ts: wait while the database is away, report losing it. */
+export interface DatabaseGate {
+  ready(signal: AbortSignal): Promise<void>;
+  /** True when the error is a connection loss, now reported (logged once per outage). */
+  failed(error: unknown): boolean;
+}
+
 export interface WakeableService extends Service {
   /** Asks for another round of work as soon as the current one (if any) ends. */
   wake(): void;
@@ -140,6 +147,8 @@ export function wakeableService(opts: {
   logger: Pick<WorkLogger, "error">;
   pollMs: number;
   work: (signal: AbortSignal) => Promise<void>;
+  /** While it says the database is down the service waits; a connection loss is reported to it, not logged here. */
+  database?: DatabaseGate;
 }): WakeableService {
   const wakeup = new Wakeup();
   return {
@@ -147,10 +156,13 @@ export function wakeableService(opts: {
     wake: () => wakeup.wake(),
     async run(signal) {
       while (!signal.aborted) {
+        await opts.database?.ready(signal);
+        if (signal.aborted) break;
         wakeup.clear();
         try {
           await opts.work(signal);
         } catch (error) {
+          if (opts.database?.failed(error)) continue;
           opts.logger.error({ service: opts.name, err: error, transient: isRetryable(error) }, `${opts.name} failed; retrying after the next wait`);
         }
         if (signal.aborted) break;
