@@ -18,7 +18,7 @@ import { recordedErrorText } from "../inbound/error-text.js";
 import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
 import { processRawMessage } from "../inbound/process.js";
 import type { MailboxInfo } from "../inbound/load.js";
-import { inboundDepsFor } from "../worker/jobs.js";
+import { inboundDepsFor } from "../inbound/deps-from-config.js";
 
 export const EX_TEMPFAIL = 75;
 

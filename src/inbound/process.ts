@@ -12,7 +12,7 @@ import type { MessageParser, NormalizedMessage, ParseLimits } from "../mail/mess
 import { inlineParser } from "../mail/parse-pool.js";
 import type { MessageKey } from "../sources/types.js";
 import type { Db } from "../store/database.js";
-import type { MemoryBudget } from "../worker/memory.js";
+import type { MemoryBudget } from "./memory.js";
 import { applyRound, type AppliedOutcome, type RoundItem } from "./apply.js";
 import { decideRound } from "./decide.js";
 import { loadBatchFacts, type MailboxInfo } from "./load.js";

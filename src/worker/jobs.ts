@@ -3,94 +3,24 @@
  * (waiting on IMAP IDLE or the Maildir between drains), the SLA scheduler, the daily digest, and the
  * outbox sender, a service of its own that whoever queues mail wakes.
  */
-import type { Config, MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
-import { normalizeAddress } from "../mail/address.js";
-import { DEFAULT_PARSE_LIMITS } from "../mail/message.js";
-import type { MessageParser } from "../mail/message.js";
 import { createParsePool, inlineParser } from "../mail/parse-pool.js";
 import { deliverAllDue } from "../outbox/deliver.js";
-import { createEmlSender, createSmtpSender, type MailSender } from "../outbox/sender.js";
-import { ImapSource } from "../sources/imap.js";
-import { MaildirSource } from "../sources/maildir.js";
-import type { MailSource } from "../sources/types.js";
+import { createSender } from "../outbox/sender-from-config.js";
+import { createSource, mailboxInfo, mailboxPollMs } from "../sources/from-config.js";
+import { inboundDepsFor } from "../inbound/deps-from-config.js";
 import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
-import { deskFromConfig, type Desk } from "../desk.js";
+import { deskFromConfig } from "../desk.js";
 import { drainSource } from "../inbound/drain.js";
 import { ping } from "../store/database.js";
 import type { InboundDeps } from "../inbound/process.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
-import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "./memory.js";
+import { DEFAULT_MEMORY_BUDGET, memoryBudget } from "../inbound/memory.js";
 import { DatabaseWatch } from "./database-watch.js";
-import { ownedJob, ownedService } from "./mailbox-owner.js";
+import { ownedJob, ownedService } from "../inbound/mailbox-owner.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
-
-export function createSender(config: Config): MailSender {
-  return config.smtp
-    ? createSmtpSender({ host: config.smtp.host, port: config.smtp.port, secure: config.smtp.secure, auth: config.smtp.auth, pool: config.smtp.pool })
-    : createEmlSender(config.outboxDir);
-}
-
-export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
-  const logger = ctx.logger.child({ subsystem: "mailbox", mailbox: m.name });
-  if (m.kind === "maildir") return new MaildirSource({ name: m.name, path: m.maildir.path, clock: ctx.clock, logger });
-  return new ImapSource({
-    name: m.name,
-    host: m.imap.host,
-    port: m.imap.port,
-    tls: m.imap.tls,
-    user: m.imap.user,
-    password: m.imap.password,
-    folder: m.imap.folder,
-    processedFolder: m.imap.move ? m.imap.processedFolder : null,
-    quarantineFolder: m.imap.quarantineFolder,
-    pollIntervalMs: m.imap.pollIntervalSeconds * 1000,
-    clock: ctx.clock,
-    logger,
-  });
-}
-
-export function inboundDepsFor(ctx: AppContext, desk: Desk, parser: MessageParser = inlineParser): InboundDeps {
-  const { config } = ctx;
-  return {
-    db: ctx.database.db,
-    desk,
-    clock: ctx.clock,
-    logger: ctx.logger.child({ subsystem: "inbound" }),
-    config: {
-      autoReplyCapPerHour: config.autoReplyCapPerHour,
-      unknownSenders: config.unknownSenders,
-      caseTokenFormat: config.caseToken,
-      ourDomains: [config.supportDomain],
-      ourAddresses: [...new Set([config.from, ...config.mailboxes.map((m) => m.address)].map(normalizeAddress))],
-      ...(config.authservId ? { authservId: config.authservId } : {}),
-      requireDkimOrSpf: config.requireDkimOrSpf,
-    },
-    limits: { ...DEFAULT_PARSE_LIMITS, ...config.limits },
-    parser,
-    failedKeys: new Set(),
-  };
-}
-
-/**
- * How long a mailbox's loop waits for new mail before draining again anyway (which also retries mail
- * left unfinished by the last drain): the IMAP mailbox's pollIntervalSeconds; a Maildir has no such
- * setting and gets the IMAP default (its source still looks at new/ every second and wakes at once).
- */
-export const DEFAULT_POLL_MS = 60_000;
-export const mailboxPollMs = (m: MailboxConfig): number => (m.kind === "imap" ? m.imap.pollIntervalSeconds * 1000 : DEFAULT_POLL_MS);
-
-function mailboxInfo(m: MailboxConfig) {
-  return {
-    name: m.name,
-    address: m.address,
-    defaultPolicy: m.policy,
-    folder: m.kind === "imap" ? m.imap.folder : "INBOX",
-    usesCursor: m.kind === "imap",
-  };
-}
 
 export interface WorkerWiring {
   jobs: Job[];

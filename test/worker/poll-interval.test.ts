@@ -12,7 +12,8 @@ import { configSchema, type MailboxConfig } from "../../src/config/schema.js";
 import { createContext } from "../../src/context.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { ImapSource } from "../../src/sources/imap.js";
-import { buildWorker, DEFAULT_POLL_MS, mailboxPollMs } from "../../src/worker/jobs.js";
+import { buildWorker } from "../../src/worker/jobs.js";
+import { DEFAULT_POLL_MS, mailboxPollMs } from "../../src/sources/from-config.js";
 
 const imapMailbox = (imap: Record<string, unknown> = {}) => ({
   name: "support",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SystemClock } from "../clock/clock.js";
-import { DatabaseWatch } from "./database-watch.js";
+import { SystemClock } from "../../src/clock/clock.js";
+import { DatabaseWatch } from "../../src/worker/database-watch.js";
 
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
 

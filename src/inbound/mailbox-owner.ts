@@ -8,7 +8,7 @@
 import type { Clock } from "../clock/clock.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
-import type { Job, Service } from "./run.js";
+import type { Job, Service } from "../worker/run.js";
 
 /** How often a standby tries the lock, and an owner checks it still has it. */
 export const OWNER_RETRY_MS = 10_000;
