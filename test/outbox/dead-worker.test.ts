@@ -59,4 +59,20 @@ describe.each(testDatabases())("outbox claims of a dead worker on %s", (target) 
       await survivor.close();
     }
   });
+
+  it("a living worker takes back its own claims left by a pass that ended early (a lost database), not after the lease", async () => {
+    const { db, smtp, sender } = servers;
+    const clock = new ManualClock("2026-11-20T16:00:00Z");
+    await enqueueMany(db, [queuedAck(7)], clock.now());
+    const worker = await openWorkerLocks(target.database, target.options.url);
+    try {
+      // The pass that claimed it was cut short before it could send or record anything.
+      expect(await claimDue(db, clock.now(), 10, LEASE, await worker.present())).toHaveLength(1);
+      clock.advance(1000);
+      expect(await deliverDue({ db, sender, clock, logger: quiet, retry, owner: worker, leaseMs: LEASE })).toMatchObject({ claimed: 1, sent: 1 });
+    } finally {
+      await worker.close();
+    }
+    expect(smtp.received.map((m) => m.parsed.messageId)).toEqual(["<ack7@support.vendor.example>"]);
+  });
 });

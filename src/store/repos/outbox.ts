@@ -67,8 +67,9 @@ const holderGone = sql`${outbox.claimedBy} is not null and not exists (
     and l.classid = ${WORKER_NS}::oid and l.objid = ${outbox.claimedBy}::oid)`;
 
 /**
- * Claims up to `limit` rows queued and due at `at`, or whose sender's lease ran out by then or whose
- * sender is dead; oldest first. `claimedBy` is the claiming worker's id (null: lease only).
+ * Claims up to `limit` rows queued and due at `at`, or whose sender's lease ran out by then, whose sender
+ * is dead, or that this worker claimed before; oldest first. `claimedBy` is the claiming worker's id (null:
+ * lease only).
  */
 export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUntil: Date, claimedBy: number | null = null): Promise<OutboxRow[]> {
   return db.transaction(async (tx) => {
@@ -78,7 +79,10 @@ export async function claimDueOutbox(db: Db, at: Date, limit: number, lockedUnti
       .where(
         or(
           and(eq(outbox.state, "queued"), lte(outbox.nextAttemptAt, at)),
-          and(eq(outbox.state, "sending"), or(lte(outbox.lockedUntil, at), holderGone)),
+          // Or left claimed by this worker's own earlier pass (one ended by a lost database connection): a
+          // worker runs one pass at a time, so nothing of its own is in flight, and waiting out the lease would
+          // hold those mails for minutes after the database is back.
+          and(eq(outbox.state, "sending"), or(lte(outbox.lockedUntil, at), holderGone, claimedBy === null ? undefined : eq(outbox.claimedBy, claimedBy))),
         ),
       )
       .orderBy(outbox.nextAttemptAt, outbox.id)
