@@ -10,6 +10,7 @@ import { isConnectionLoss } from "../store/errors.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
 import { retryTransient } from "../store/retry.js";
 import { caseNumbersByIds } from "../store/repos/cases.js";
+import { retryDeferredNow } from "../store/repos/outbox.js";
 import { listAttachmentContents } from "../store/repos/messages.js";
 import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
 import type { RetryPolicy } from "./retry.js";
@@ -129,7 +130,19 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   return summary;
 }
 
+/**
+ * What the sender has seen of the SMTP server across passes. One server takes all our mail, so when every
+ * attempt of a pass fails temporarily the server is down, and the first mail it accepts afterwards means
+ * the mail deferred meanwhile need not wait out its backoff (which grows with the outage: after a minute
+ * down, a mail could wait another minute). A failure of one mail while others go through marks nothing,
+ * so a mail that fails on its own keeps its backoff.
+ */
+export interface ServerHealth {
+  down: boolean;
+}
+
 export interface DeliverAllOptions extends DeliverOptions {
+  health?: ServerHealth;
   /** `signal` is also checked between passes: a pass in progress finishes (its rows are claimed), then delivery stops. */
   /** Clock time after which no further pass starts; unset means no limit. */
   budgetMs?: number;
@@ -156,8 +169,19 @@ export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDelive
     total.sent += pass.sent;
     total.retried += pass.retried;
     total.failed += pass.failed;
+    if (opts.health && (await serverCameBack(opts, opts.health, pass))) continue;
     if (pass.claimed < batchSize) break;
     if (opts.budgetMs !== undefined && opts.clock.now() - started >= opts.budgetMs) break;
   }
   return total;
+}
+
+async function serverCameBack(opts: DeliverAllOptions, health: ServerHealth, pass: DeliverySummary): Promise<boolean> {
+  if (pass.sent === 0 && pass.retried > 0) health.down = true;
+  if (pass.sent === 0 || !health.down) return false;
+  health.down = false;
+  const now = new Date(opts.clock.now());
+  const released = await retryTransient(() => retryDeferredNow(opts.db, now), { signal: opts.signal });
+  if (released > 0) opts.logger.info({ deferred: released }, "the SMTP server accepts mail again: mail deferred meanwhile goes out now");
+  return released > 0;
 }

@@ -42,8 +42,9 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx), pollMs: mailboxPollMs(m) }));
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
+  const health = { down: false };
   const deliverAll = async (signal: AbortSignal) =>
-    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks }));
+    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health }));
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.

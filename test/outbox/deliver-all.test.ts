@@ -72,6 +72,33 @@ describe.each(testDatabases())("full outbox delivery on %s", (target) => {
     expect(smtp.received).toHaveLength(60);
   });
 
+  it("once the server that was down accepts a mail, the mail deferred meanwhile goes out at once, not after its backoff", async () => {
+    const health = { down: false };
+    await enqueueMany(db, acks(3), clock.now());
+    smtp.failWith = 451;
+    expect(await deliverAllDue({ db, sender, clock, logger: quiet, retry, health })).toMatchObject({ retried: 3, sent: 0 });
+    expect(health.down).toBe(true);
+
+    // Back, a few seconds later (their backoff is 15 to 30 s): a new acknowledgment goes out, and so do the three.
+    smtp.failWith = null;
+    clock.advance(5_000);
+    await enqueueMany(db, [queuedAck(99, "new")], clock.now());
+    expect(await deliverAllDue({ db, sender, clock, logger: quiet, retry, health })).toMatchObject({ sent: 4, retried: 0 });
+    expect(smtp.received).toHaveLength(4);
+    expect(health.down).toBe(false);
+  });
+
+  it("keeps the backoff of a mail that fails on its own while others go through", async () => {
+    const health = { down: false };
+    await enqueueMany(db, acks(2), clock.now());
+    const failingFirst = counting(sender, (n) => void (smtp.failWith = n === 1 ? 451 : null));
+    expect(await deliverAllDue({ db, sender: failingFirst, clock, logger: quiet, retry, health })).toMatchObject({ sent: 1, retried: 1 });
+    clock.advance(5_000);
+    await enqueueMany(db, [queuedAck(98, "new")], clock.now());
+    expect(await deliverAllDue({ db, sender, clock, logger: quiet, retry, health })).toMatchObject({ claimed: 1, sent: 1 });
+    expect((await db.select().from(outbox)).filter((r) => r.state === "queued")).toHaveLength(1);
+  });
+
   it("stops after the pass in progress when the signal aborts", async () => {
     await enqueueMany(db, acks(120), clock.now());
     const controller = new AbortController();

@@ -131,3 +131,13 @@ export async function markOutboxBounced(db: Db, messageIds: string[], detail: st
     .returning({ id: outbox.id });
   return rows.length;
 }
+
+/** Makes every mail waiting out a temporary failure's backoff due at `at`; returns how many. */
+export async function retryDeferredNow(db: Db, at: Date): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ nextAttemptAt: at })
+    .where(and(eq(outbox.state, "queued"), gt(outbox.attempts, 0), gt(outbox.nextAttemptAt, at)))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
