@@ -18,6 +18,9 @@ import type { DeliveryResult, MailSender, OutgoingMail } from "./sender.js";
 
 export type DeliveryLogger = WorkLogger;
 
+/** Mails in flight at once in the worker: nodemailer's pool keeps up to 5 connections to the server. */
+export const SEND_CONCURRENCY = 4;
+
 export interface DeliverOptions {
   db: Db;
   sender: MailSender;
@@ -36,6 +39,11 @@ export interface DeliverOptions {
   random?: () => number;
   /** Ends the waits between tries of a transient database failure (and, in deliverAllDue, further passes). */
   signal?: AbortSignal;
+  /**
+   * Mails of a pass in flight at once (default 1). Each send waits on the server's reply, so a pooled
+   * SMTP sender with a few connections delivers a backlog several times faster.
+   */
+  concurrency?: number;
 }
 
 export interface DeliverySummary {
@@ -88,7 +96,9 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs, workerId), transient);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
-  for (const row of rows) {
+  // Set by the first row whose outcome could not be stored for want of a database: no lane starts another.
+  let lost: unknown = null;
+  const deliverRow = async (row: OutboxRow) => {
     const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
     let result: DeliveryResult;
     try {
@@ -97,7 +107,7 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       const fresh = row.lockedUntil !== null && row.lockedUntil.getTime() - clock.now() > leaseMs / 2;
       if (!fresh && !(await renewClaim(db, row, clock.now(), leaseMs))) {
         logger.warn(log, "claim on the row expired before sending; leaving it to whoever holds it now");
-        continue;
+        return;
       }
       const caseNumber = row.caseId !== null ? (caseNumbers.get(row.caseId) ?? null) : null;
       result = await sender.send(toOutgoingMail(row, await loadAttachments(db, row), caseNumber));
@@ -123,10 +133,16 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       // with the same Message-ID.
       summary.retried++;
       logger.error({ ...log, error: (error as Error).message }, "could not record a delivery; the row will be retried after its lease");
-      // Without the database no other delivery could be recorded either: sending them would only send them twice.
-      if (isConnectionLoss(error)) throw error;
+      if (isConnectionLoss(error)) lost ??= error;
     }
-  }
+  };
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < rows.length && lost === null; i = next++) await deliverRow(rows[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), Math.max(1, rows.length)) }, lane));
+  // Without the database no other delivery could be recorded either: sending them would only send them twice.
+  if (lost !== null) throw lost;
   return summary;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { AppContext } from "../context.js";
 import { createParsePool, inlineParser } from "../mail/parse-pool.js";
-import { deliverAllDue } from "../outbox/deliver.js";
+import { deliverAllDue, SEND_CONCURRENCY } from "../outbox/deliver.js";
 import { createSender } from "../outbox/sender-from-config.js";
 import { createSource, mailboxInfo, mailboxPollMs } from "../sources/from-config.js";
 import { inboundDepsFor } from "../inbound/deps-from-config.js";
@@ -44,7 +44,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const health = { down: false };
   const deliverAll = async (signal: AbortSignal) =>
-    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health }));
+    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY }));
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.

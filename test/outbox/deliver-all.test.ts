@@ -56,6 +56,16 @@ describe.each(testDatabases())("full outbox delivery on %s", (target) => {
     expect((await db.select().from(outbox)).every((r) => r.state === "sent")).toBe(true);
   });
 
+  it("with several mails in flight, sends a backlog once each, every row recorded", async () => {
+    await enqueueMany(db, acks(120), clock.now());
+    const summary = await deliverAllDue({ db, sender, clock, logger: quiet, retry, concurrency: 4 });
+    expect(summary).toMatchObject({ claimed: 120, sent: 120, retried: 0, failed: 0 });
+    const ids = smtp.received.map((m) => m.parsed.messageId);
+    expect(new Set(ids).size).toBe(120);
+    expect(ids).toHaveLength(120);
+    expect((await db.select().from(outbox)).every((r) => r.state === "sent" && r.attempts === 1)).toBe(true);
+  });
+
   it("tries each row once during an SMTP outage and leaves the rows to their backoff", async () => {
     await enqueueMany(db, acks(60), clock.now());
     smtp.failWith = 451;
