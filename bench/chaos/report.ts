@@ -60,7 +60,8 @@ export async function finish(c: Chaos, st: Stage, r: { title: string; faultEnd: 
   // A worker that died by itself (not one of scenario 1's kills) says why on stderr.
   const crashes = st.workers.flatMap((w, k) => (!w.running && w.crashLine() ? [`worker ${k + 1} died: ${w.crashLine()!.slice(0, 200)}`] : []));
   // The worker's own backstop is 30 s; a smoke run does not wait that long for a hung one.
-  const exits = await stopWorkers(st, c.smoke ? 5_000 : 35_000);
+  // Past the pool's 5 s close timeout (a connection left by a Postgres restart can use it all), even in smoke.
+  const exits = await stopWorkers(st, c.smoke ? 10_000 : 35_000);
   const figures = await countFigures(c, st, r.valid, r.malformed);
   return { id: st.id, title: r.title, faultEnd: r.faultEnd, figures, settled, exits, notes: [...(r.notes ?? []), ...crashes] };
 }
