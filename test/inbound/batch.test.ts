@@ -5,9 +5,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { asc } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock/clock.js";
-import { deliverToMaildir, MaildirSource } from "../../src/sources/maildir.js";
+import { describe, expect, it } from "vitest";
+import { deliverToMaildir } from "../../src/sources/maildir.js";
 import type { Db } from "../../src/store/database.js";
 import { createContact } from "../../src/store/repos/contacts.js";
 import { createOrganization } from "../../src/store/repos/organizations.js";
@@ -66,17 +65,10 @@ async function snapshot(db: Db): Promise<Snapshot> {
 }
 
 describe.each(testDatabases())("inbound batches on %s", (target) => {
-  let db: Db;
-  let dir: string;
-  let source: MaildirSource;
-  let clock: ManualClock;
-
   const desk = useMaildirDesk(target);
-  beforeEach(() => {
-    ({ db, dir, source, clock } = desk);
-  });
 
   it("a mixed batch leaves exactly what the same mail leaves in batches of one", async () => {
+    const { db, dir, source, clock } = desk;
     const mail = await mixedMail();
     for (const raw of mail) await deliverToMaildir(dir, raw);
     expect(await drainSource(inboundDeps(db, clock), source, mailbox, undefined, batchOf(1))).toMatchObject({ fetched: mail.length, processed: mail.length, failed: 0 });
@@ -108,6 +100,7 @@ describe.each(testDatabases())("inbound batches on %s", (target) => {
   });
 
   it("counts the automatic replies of a batch against the per-sender cap of the later messages", async () => {
+    const { db, dir, source, clock } = desk;
     for (let i = 1; i <= 7; i++) await deliverToMaildir(dir, note("stranger@elsewhere.example", `q${i}@elsewhere.example`, `question ${i}`));
     expect(await drainSource(inboundDeps(db, clock), source, mailbox, undefined, batchOf(100))).toMatchObject({ processed: 7 });
     expect((await db.select().from(outbox)).filter((m) => m.kind === "refusal")).toHaveLength(5);
@@ -115,12 +108,14 @@ describe.each(testDatabases())("inbound batches on %s", (target) => {
   });
 
   it("keeps the sender cap across batches of one drain", async () => {
+    const { db, dir, source, clock } = desk;
     for (let i = 1; i <= 7; i++) await deliverToMaildir(dir, note("stranger@elsewhere.example", `q${i}@elsewhere.example`, `question ${i}`));
     expect(await drainSource(inboundDeps(db, clock), source, mailbox, undefined, batchOf(3))).toMatchObject({ processed: 7 });
     expect((await db.select().from(outbox)).filter((m) => m.kind === "refusal")).toHaveLength(5);
   });
 
   it("when one message breaks the batch's transaction, the others still go through one by one", async () => {
+    const { db, dir, source, clock } = desk;
     // An organization whose policy file was removed: deciding its DTC's request fails.
     const globex = await createOrganization(db, { name: "Globex", policyId: "retired-policy", entitlements: [], domains: ["globex.example"], timeZone: "UTC" });
     await createContact(db, { email: "dtc@globex.example", name: "Gina", organizationId: globex.id, dtc: true });
@@ -142,6 +137,7 @@ describe.each(testDatabases())("inbound batches on %s", (target) => {
   });
 
   it("holds back a reply whose request failed to parse, so it never opens a case of its own", async () => {
+    const { db, dir, source, clock } = desk;
     const broken = Buffer.from(`X-Junk: ${"a".repeat(300 * 1024)}\r\nFrom: jane.doe@customer.example\r\nSubject: x\r\nMessage-ID: <broken-1@customer.example>\r\n\r\nbody\r\n`);
     await deliverToMaildir(dir, broken);
     clock.advance(1000);
