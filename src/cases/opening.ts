@@ -10,8 +10,8 @@ import type { NewOutgoing } from "../outbox/queue.js";
 import { withContract } from "../policy/contract.js";
 import { serviceLevelFor } from "../policy/select.js";
 import type { Policy, ServiceLevel } from "../policy/types.js";
-import { evaluateTrail, nextActionDate, slaSnapshot } from "./case-sla.js";
-import type { MetricStatus } from "../sla/types.js";
+import { evaluateTrail, slaSnapshot } from "./case-sla.js";
+import type { MetricStatus, ReminderOwed } from "../sla/types.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { NewCasePlan } from "./inbound-decision.js";
 import { formatBytes, formatDue, readerZone } from "./present.js";
@@ -53,30 +53,51 @@ export interface NewCaseRecord {
   updatedAt: Date;
   slaState: ReturnType<typeof slaSnapshot>;
   nextActionAt: Date | null;
+  /** Reminders already past when the mail was read: settled at opening, never sent one by one. */
+  remindersSent: string[];
 }
 
 /** What opening a case writes, worked out in memory: the case row, its first events, its initial-response due. */
 export interface CaseOpening {
   values: NewCaseRecord;
-  events: Array<{ kind: string; actor: string; data: Record<string, unknown> }>;
+  events: Array<{ kind: string; actor: string; at: Date; data: Record<string, unknown> }>;
   initialResponse: MetricStatus | null;
+  /**
+   * Breaches already past when the mail was read (a backlog): recorded as sent on the case, so the scheduler
+   * does not alert them one by one; the managers get them in one summary mail (src/inbound/past-breaches.ts).
+   */
+  pastBreaches: ReminderOwed[];
+}
+
+/** When the mailbox received the message (receiptInstant) and when we read it; received ≤ read. */
+export interface OpeningInstants {
+  received: number;
+  now: number;
 }
 
 /**
- * The trail a new case starts with, evaluated here so the case row is written once. The automatic
- * acknowledgment is not a response, but Konneqt's workaround and resolution clocks run from it. Pure.
+ * The trail a new case starts with, evaluated here so the case row is written once. The case opens when its
+ * mailbox received the message, not when we read it. The automatic acknowledgment is not a response, but
+ * Konneqt's workaround and resolution clocks run from it: it counts from the receipt too, since it answers the
+ * receipt automatically and a late read is our delay, not the customer's. Reminders whose instant had already
+ * passed when we read the mail are recorded as sent (no burst of stale reminders); the breaches among them are
+ * returned for the managers' summary. Pure.
  */
-export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OpeningOrganization, requester: OpeningRequester, now: number): CaseOpening {
+export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OpeningOrganization, requester: OpeningRequester, at: OpeningInstants): CaseOpening {
+  const { received, now } = at;
+  const readLate = now > received ? { readAt: new Date(now).toISOString() } : {};
   const opened = {
     kind: "opened",
     actor: plan.requester.email,
-    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason },
+    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate },
   };
   const acknowledged = { kind: "acknowledged", actor: "system", data: { automatic: true } };
-  const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: now, data: e.data }));
+  const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: received, data: e.data }));
   const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
   const evaluation = evaluateTrail(policy, trail, facts, [], now);
-  const at = new Date(now);
+  const past = evaluation.due;
+  const events: CaseOpening["events"] = [opened, acknowledged].map((e) => ({ ...e, at: new Date(received) }));
+  if (past.length > 0) events.push(pastRemindersEvent(past, received, now));
   return {
     values: {
       organizationId: org.id,
@@ -93,13 +114,31 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       templateFields: plan.fields as Record<string, string>,
       missingFields: plan.missingFields,
       policyId: plan.policyId,
-      openedAt: at,
-      updatedAt: at,
+      openedAt: new Date(received),
+      updatedAt: new Date(now),
       slaState: slaSnapshot(evaluation, now),
-      nextActionAt: nextActionDate(evaluation, now),
+      // The past reminders are settled here, so the next action is the next future one.
+      nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
+      remindersSent: past.map((r) => r.key),
     },
-    events: [opened, acknowledged],
+    events,
     initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
+    pastBreaches: past.filter((r) => r.threshold >= 1),
+  };
+}
+
+/** What the case trail shows of a late read: which reminders were not sent because their time had passed. */
+function pastRemindersEvent(past: ReminderOwed[], received: number, now: number) {
+  return {
+    kind: "reminders-past",
+    actor: "system",
+    at: new Date(now),
+    data: {
+      receivedAt: new Date(received).toISOString(),
+      readAt: new Date(now).toISOString(),
+      skipped: past.filter((r) => r.threshold < 1).map((r) => r.key),
+      breached: past.filter((r) => r.threshold >= 1).map((r) => r.key),
+    },
   };
 }
 

@@ -12,7 +12,18 @@ export interface InboundSource {
   /** IMAP UIDVALIDITY/UID when numeric (Maildir file names are not). */
   uidValidity: number | null;
   uid: number | null;
+  /** When the mailbox received it (IMAP INTERNALDATE, Maildir delivery time, `ingest` call or --received-at); null: unknown. */
   receivedAt: number | null;
+}
+
+/**
+ * The instant a message counts from: when its mailbox received it, so a worker that read it three hours late
+ * gives nobody three extra hours. Never later than `now` (a server clock ahead of ours, a Maildir name from the
+ * future) and never the Date: header, which the sender sets. Unknown receipt: the moment we read it.
+ */
+export function receiptInstant(src: Pick<InboundSource, "receivedAt">, now: number): number {
+  const at = src.receivedAt;
+  return at === null || !Number.isFinite(at) ? now : Math.min(at, now);
 }
 
 export interface InboundMessageRecord {
@@ -83,7 +94,7 @@ export function messageRecord(msg: NormalizedMessage, src: InboundSource, now: n
     subject: msg.subject,
     text: msg.text,
     html: msg.html,
-    receivedAt: new Date(src.receivedAt ?? now),
+    receivedAt: new Date(receiptInstant(src, now)),
     rawSize: msg.rawSize,
     sourceUidValidity: src.uidValidity,
     sourceUid: src.uid,

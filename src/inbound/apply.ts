@@ -7,7 +7,7 @@
  */
 import type { InboundDecision, NewCasePlan, ThreadPlan } from "../cases/inbound-decision.js";
 import { acknowledgmentMessage, planCaseOpening } from "../cases/opening.js";
-import { messageIdentity, messageRecord, rejectionRecord, type InboundSource, type RejectionRecord } from "../cases/records.js";
+import { messageIdentity, messageRecord, receiptInstant, rejectionRecord, type InboundSource, type RejectionRecord } from "../cases/records.js";
 import { refusalMessage } from "../cases/refusal.js";
 import { applyThreadEntry } from "../correspondence/thread-entry.js";
 import type { Desk } from "../desk.js";
@@ -27,6 +27,7 @@ import {
   suppressRecipientsOf,
 } from "../store/repos/inbound.js";
 import { insertAttachments } from "../store/repos/messages.js";
+import { insertPastBreaches, type NewPastBreach } from "../store/repos/past-breaches.js";
 import type { BatchFacts } from "./load.js";
 
 export type AppliedOutcome =
@@ -121,27 +122,30 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
       throw new AppError("E_DIRECTORY", `organization "${s.decision.organization.name}" or contact ${s.decision.requester.email} vanished`);
     }
     const policy = requirePolicy(desk.policies, s.decision.policyId, `organization "${s.decision.organization.name}"`);
-    return { s, policy, ...found, opening: planCaseOpening(policy, s.decision, s.msg, found.org, found.contact, now) };
+    return { s, policy, ...found, opening: planCaseOpening(policy, s.decision, s.msg, found.org, found.contact, { received: receiptInstant(s.src, now), now }) };
   });
   const ccOrgs = [...new Set(plans.filter((p) => p.s.decision.acknowledge && p.policy.ackCcDtcs).map((p) => p.org.id))];
   const [numbers, dtcs] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs)]);
   const created = await insertCases(tx, plans.map((p, i) => ({ ...p.opening.values, number: numbers[i]! })));
   const byNumber = new Map(created.map((c) => [c.number, c]));
-  const at = new Date(now);
   const result: OpenedCases = { numbers: new Map(), acknowledgments: [] };
   const events: Parameters<typeof insertCaseEvents>[1] = [];
   const links: Array<{ messageRowId: number; caseId: number }> = [];
+  const pastBreaches: NewPastBreach[] = [];
   plans.forEach((p, i) => {
     const caseRow = byNumber.get(numbers[i]!)!;
     result.numbers.set(p.s.index, caseRow.number);
     links.push({ messageRowId: p.s.rowId, caseId: caseRow.id });
-    for (const e of p.opening.events) events.push({ ...e, caseId: caseRow.id, at });
+    for (const e of p.opening.events) events.push({ ...e, caseId: caseRow.id });
+    for (const b of p.opening.pastBreaches) {
+      pastBreaches.push({ caseId: caseRow.id, mailbox: p.s.src.mailbox.name, reminderKey: b.key, metric: b.metric, dueAt: new Date(b.at), notify: b.notify, foundAt: new Date(now) });
+    }
     if (!p.s.decision.acknowledge) return;
     const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
     result.acknowledgments.push(
       acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
     );
   });
-  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links)]);
+  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertPastBreaches(tx, pastBreaches)]);
   return result;
 }

@@ -17,6 +17,7 @@ import type { AppliedOutcome } from "./apply.js";
 import { recordedErrorText } from "./error-text.js";
 import { finishCommitted, HeldThreads, recordFailure, type DrainSummary } from "./failures.js";
 import type { MailboxInfo } from "./load.js";
+import { reportPastBreaches } from "./past-breaches.js";
 import { applyBatch, inboundSource, logOutcome, numericKey, processParsedMessage, type BatchItem, type InboundDeps, type ItemResult } from "./process.js";
 
 export type { DrainSummary } from "./failures.js";
@@ -40,6 +41,22 @@ export async function drainSource(
   mailbox: MailboxInfo & { folder: string; usesCursor: boolean },
   signal?: AbortSignal,
   batchLimits: { messages: number; bytes: number } = DEFAULT_BATCH,
+): Promise<DrainSummary> {
+  const summary = await drainBatches(deps, source, mailbox, signal, batchLimits);
+  // Once what was waiting is read: breaches already past on arrival go to the managers as one mail, not one per case.
+  if (summary.processed > 0 && !signal?.aborted) {
+    const { queued } = await reportPastBreaches(deps, mailbox.name, signal);
+    if (queued > 0) deps.onCommitted?.();
+  }
+  return summary;
+}
+
+async function drainBatches(
+  deps: InboundDeps,
+  source: MailSource,
+  mailbox: MailboxInfo & { folder: string; usesCursor: boolean },
+  signal: AbortSignal | undefined,
+  batchLimits: { messages: number; bytes: number },
 ): Promise<DrainSummary> {
   const summary: DrainSummary = { fetched: 0, processed: 0, failed: 0, quarantined: 0 };
   const parser = deps.parser ?? inlineParser;

@@ -14,6 +14,7 @@ import {
   withFlag,
 } from "./maildir-files.js";
 import { checkMaxBytes } from "./byte-budget.js";
+import { maildirReceivedAt } from "./maildir-received.js";
 import { assertOwnKey, silentLogger, SourceError } from "./types.js";
 import type { Cursor, FetchResult, MailSource, MessageKey, SourceLogger, SourceMessage } from "./types.js";
 
@@ -82,7 +83,7 @@ export class MaildirSource implements MailSource {
       const raw = await readIfPresent(join(this.path, "new", entry.file));
       if (raw === null) continue; // taken by another reader between listing and reading
       const key = { mailbox: this.name, folder: MAILDIR_FOLDER, uidValidity, uid: entry.base };
-      messages.push({ key, raw, receivedAt: entry.mtimeMs });
+      messages.push({ key, raw, receivedAt: maildirReceivedAt(entry.file, entry.mtimeMs) });
       bytes += entry.size;
     }
     const last = messages.at(-1);

@@ -17,7 +17,7 @@ export interface SourceMessage {
   key: MessageKey;
   /** The message exactly as stored by the server / on disk. */
   raw: Buffer;
-  /** Server INTERNALDATE (IMAP) or file mtime (Maildir), epoch ms; null when unknown. */
+  /** When the mailbox received it, epoch ms: IMAP INTERNALDATE, Maildir delivery time (file name, else mtime); null when unknown. */
   receivedAt: number | null;
 }
 
