@@ -63,11 +63,12 @@ describe("bundled policies", () => {
     expect(target("ciq-premium", "incident", "2", ["named-contact"])).toMatchObject({ coverage: "business", targets: { "initial-response": { text: "2 hours" } } });
   });
 
-  it("konneqt-enterprise: P0 30 min / 4 h / 48 h, status every 4 h, security report resolution 10 business days", () => {
+  it("konneqt-enterprise: P0 30 min / 4 h / 48 h (2 business days), status every 4 h, security report resolution 10 business days", () => {
     const p0 = target("konneqt-enterprise", "incident", "P0")?.targets;
     expect(p0?.["initial-response"]?.duration.amount).toBe(30);
     expect(p0?.workaround?.duration.amount).toBe(240);
-    expect(p0?.resolution?.duration.amount).toBe(48 * 60);
+    expect(p0?.resolution?.duration).toEqual({ unit: "days", amount: 2 });
+    expect(target("konneqt-enterprise", "incident", "P3")?.targets.workaround?.duration).toEqual({ unit: "days", amount: 3 });
     expect(target("konneqt-enterprise", "incident", "P3")?.targets.resolution?.duration).toEqual({ unit: "days", amount: 5 });
     for (const s of ["P0", "P1", "P2", "P3"]) expect(target("konneqt-enterprise", "incident", s)?.targets["status-update"]?.duration.amount).toBe(240);
     const sec = target("konneqt-enterprise", "security-report", "P3")?.targets;
