@@ -78,9 +78,9 @@ describe("case histories on the bundled policies", () => {
     const events = [ack, status("2026-03-02T10:30:00-05:00", "waiting"), status("2026-03-02T12:30:00-05:00", "open")];
     const now = "2026-03-02T13:00:00-05:00";
     expect(due({ ...K, events }, OPEN, "initial-response", now)).toBe("2026-03-02T11:00-05:00");
-    // 24 business hours (8 per day) from Monday 10:01 is Thursday 10:01; two hours waiting push it to 12:01.
-    expect(due({ ...K }, OPEN, "workaround", OPEN)).toBe("2026-03-05T10:00-05:00");
-    expect(due({ ...K, events }, OPEN, "workaround", now)).toBe("2026-03-05T12:01-05:00");
+    // "24 hours" read as 1 business day: from Monday 10:01 it is Tuesday 10:01; two hours waiting push it to 12:01.
+    expect(due({ ...K }, OPEN, "workaround", OPEN)).toBe("2026-03-03T10:00-05:00");
+    expect(due({ ...K, events }, OPEN, "workaround", now)).toBe("2026-03-03T12:01-05:00");
     expect(evaluate({ ...K, events }, OPEN, now).metrics.find((m) => m.metric === "initial-response")!.state).toBe("breached");
   });
 

@@ -102,10 +102,22 @@ describe.each(e2eBackends())("Konneqt Enterprise end to end on %s", (backend) =>
       expect([half.before.length, half.at.map((m) => m.to)]).toEqual([0, [[people.alice.email]]]);
       const eighty = await d.around(at("2026-07-02T17:52:00Z"), is.reminder(n, "status update"));
       expect([eighty.before.length, eighty.at.length]).toEqual([0, 1]);
+      // Meanwhile the workaround (below) reaches 50 % at 14:00 EDT.
+      const workaround = await d.around(at("2026-07-02T18:00:00Z"), is.reminder(n, "workaround"));
+      expect([workaround.before.length, workaround.at.map((m) => m.to)]).toEqual([0, [[people.alice.email]]]);
+      expect(workaround.at[0]!.text).toContain("the workaround is due Mon 6 Jul 2026, 07:00 PDT."); // Alice reads Pacific time
       const breach = await d.around(at("2026-07-02T18:40:00Z"), is.breach(n, "status update"));
       // The status update is not a workaround or resolution target: managers, not executives.
       expect([breach.before.length, breach.at.map((m) => m.to)]).toEqual([0, [[people.alice.email, people.mike.email]]]);
       expect(breach.at[0]!.text).not.toContain(ESCALATION);
+    });
+
+    it("reminds of the workaround at 80 % on Thu 2 Jul 16:24 EDT", async () => {
+      // Workaround: [003] P1 "24 hours", read as 1 business day (8 business hours) from the acknowledgment (Thu
+      // 10:00): Thu 10–17 = 7 h; Fri 3 Jul closed (us-federal observed Independence Day); Mon 09:00 + 1 h = 10:00 EDT.
+      // 50 % = 4 h → Thu 14:00 EDT (above); 80 % = 384 min → Thu 16:24 EDT = 20:24Z.
+      const eighty = await d.around(at("2026-07-02T20:24:00Z"), is.reminder(n, "workaround"));
+      expect([eighty.before.length, eighty.at.length]).toEqual([0, 1]);
     });
 
     it("Friday 3 July's digest (an observed holiday, 08:00 EDT) lists both breaches still open, late in business time", async () => {
@@ -113,7 +125,8 @@ describe.each(e2eBackends())("Konneqt Enterprise end to end on %s", (backend) =>
       // (1 hour from 10:00), Thu 11:00–17:00 = 6 h late. Friday is closed, so neither grows overnight.
       const p0 = (await d.caseBySubject("Whole cluster unavailable")).number;
       const digest = (await d.tick(at("2026-07-03T12:00:00Z"))).filter(is.digest("2026-07-03"));
-      expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-07-03: 2 breaches, 0 at risk"]]);
+      // At risk: both cases' workarounds (1 business day, due Mon 6 Jul 10:00 EDT) are past 80 %.
+      expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-07-03: 2 breaches, 2 at risk"]]);
       const text = digest[0]!.text;
       expect(text).toMatch(new RegExp(`^#${p0}\\s+Soylent\\s+P1 – Critical\\s+first response\\s+Thu 2 Jul 2026, 11:00 EDT\\s+still open\\s+6 h$`, "m"));
       expect(text).toMatch(new RegExp(`^#${n}\\s+Soylent\\s+P1 – Critical\\s+status update\\s+Thu 2 Jul 2026, 14:40 EDT\\s+still open\\s+2 h 20 min$`, "m"));
@@ -121,19 +134,8 @@ describe.each(e2eBackends())("Konneqt Enterprise end to end on %s", (backend) =>
       expect(text).toMatch(/^P1 – Critical\s+33 %\s+3\s+33 %\s+3$/m);
     });
 
-    it("reminds of the workaround on Mon 6 Jul 14:00 and Tue 7 Jul 13:12 EDT, skipping the 3 July holiday", async () => {
-      // Workaround: 24 business hours from the acknowledgment (Thu 10:00): Thu 10–17 = 7 h; Fri 3 Jul closed
-      // (us-federal observed Independence Day); Mon 8 h → 15 h; Tue 8 h → 23 h; Wed 8 Jul 09:00 + 1 h = 10:00 EDT.
-      // 50 % = 12 h = 7 + 5 → Mon 14:00 EDT = 18:00Z; 80 % = 1152 min = 420 + 480 + 252 → Tue 13:12 EDT = 17:12Z.
-      const half = await d.around(at("2026-07-06T18:00:00Z"), is.reminder(n, "workaround"));
-      expect([half.before.length, half.at.map((m) => m.to)]).toEqual([0, [[people.alice.email]]]);
-      expect(half.at[0]!.text).toContain("the workaround is due Wed 8 Jul 2026, 07:00 PDT."); // Alice reads Pacific time
-      const eighty = await d.around(at("2026-07-07T17:12:00Z"), is.reminder(n, "workaround"));
-      expect([eighty.before.length, eighty.at.length]).toEqual([0, 1]);
-    });
-
-    it("escalates the missed workaround to the executives at Wed 8 Jul 10:00 EDT, with the escalation text", async () => {
-      const breach = await d.around(at("2026-07-08T14:00:00Z"), is.breach(n, "workaround"));
+    it("escalates the missed workaround to the executives at Mon 6 Jul 10:00 EDT, skipping the 3 July holiday, with the escalation text", async () => {
+      const breach = await d.around(at("2026-07-06T14:00:00Z"), is.breach(n, "workaround"));
       expect(breach.before).toEqual([]);
       expect(breach.at.map((m) => m.to)).toEqual([[people.alice.email, people.erin.email, people.mike.email]]);
       expect(breach.at[0]!.text).toContain(`SLA BREACH: case ${n} (Soylent, P1 – Critical) missed its workaround target.`);
