@@ -19,11 +19,15 @@ import { dryRunRawMessage, formatDryRun } from "../inbound/dry-run.js";
 import { processRawMessage } from "../inbound/process.js";
 import type { MailboxInfo } from "../inbound/load.js";
 import { inboundDepsFor } from "../inbound/deps-from-config.js";
+import { reportPastBreaches } from "../inbound/past-breaches.js";
+import { parseReceivedAt } from "./received-at.js";
 
 export const EX_TEMPFAIL = 75;
 
 interface IngestOptions {
   mailbox?: string;
+  /** When the MTA received the message (the case clock starts there); default: the time of the call. */
+  receivedAt?: string;
   json?: boolean;
   dryRun?: boolean;
 }
@@ -33,6 +37,7 @@ export function registerIngestCommands(program: Command): void {
     .command("ingest")
     .description("store one message read from stdin (for an MTA pipe); --dry-run shows the decision without writing")
     .option("--mailbox <name>", "the configured mailbox the message arrived at (default: the first one)")
+    .option("--received-at <instant>", "when the MTA received the message (ISO 8601 with offset, or RFC 2822): the SLA clock starts there; default: now")
     .option("--dry-run", "parse, classify, authorize, thread and read the template, but write nothing")
     .option("--json", "print the result as one JSON object")
     .action(async (opts: IngestOptions, command: Command) => {
@@ -66,8 +71,11 @@ export async function runIngest(opts: IngestOptions, configPath: string | undefi
   try {
     const mailbox = pickMailbox(ctx, opts.mailbox);
     if (typeof mailbox === "string") return fail(opts.dryRun ? 1 : EX_TEMPFAIL, mailbox);
+    // A bad --received-at is the pipe's configuration, not the message's fault: the MTA keeps the message.
+    const received = opts.receivedAt === undefined ? { ok: true as const, at: ctx.clock.now() } : parseReceivedAt(opts.receivedAt);
+    if (!received.ok) return fail(opts.dryRun ? 1 : EX_TEMPFAIL, received.message);
     const deps = inboundDepsFor(ctx, deskFromConfig(ctx.config, ctx.policies));
-    return opts.dryRun ? await dryRun(deps, mailbox, raw, opts.json === true) : await ingest(ctx, deps, mailbox, raw, opts.json === true);
+    return opts.dryRun ? await dryRun(deps, mailbox, raw, opts.json === true) : await ingest(ctx, deps, mailbox, raw, opts.json === true, received.at);
   } finally {
     await ctx.close();
   }
@@ -93,9 +101,11 @@ async function dryRun(deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boole
   }
 }
 
-async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boolean): Promise<number> {
+async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boolean, receivedAt: number): Promise<number> {
   try {
-    const { applied, msg } = await processRawMessage(deps, mailbox, raw, { receivedAt: ctx.clock.now() });
+    // A time ahead of ours (clock skew) counts from now: receiptInstant never lets a clock start in the future.
+    const { applied, msg } = await processRawMessage(deps, mailbox, raw, { receivedAt });
+    await summarisePastBreaches(deps, mailbox);
     // A quarantine decision (unverified sender) has no IMAP folder to keep the message in: keep its bytes.
     if (applied.outcome === "quarantine") await attachRaw(ctx, mailbox, msg.messageId, raw);
     const caseNumber = "caseNumber" in applied && applied.caseNumber !== undefined ? applied.caseNumber : await storedCaseNumber(ctx, msg.messageId);
@@ -106,6 +116,18 @@ async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Bu
     // Database unreachable, restarting or overloaded (store/errors.ts): the same message will go through later.
     if (isRetryable(error)) return fail(EX_TEMPFAIL, `${messageOf(error)} (temporary failure: the MTA keeps the message and retries)`);
     return quarantine(ctx, mailbox, raw, error, json);
+  }
+}
+
+/**
+ * Breaches already past at --received-at: one summary to the managers, as a worker's drain does. The message is
+ * stored by now, so a failure here only warns: the breaches wait for the next drain or ingest to be summarised.
+ */
+async function summarisePastBreaches(deps: Deps, mailbox: MailboxInfo): Promise<void> {
+  try {
+    await reportPastBreaches(deps, mailbox.name);
+  } catch (error) {
+    process.stderr.write(`support-inbox ingest: warning: stored, but the summary of breaches already past was not queued (${messageOf(error)}); the next drain sends it\n`);
   }
 }
 
