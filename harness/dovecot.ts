@@ -43,7 +43,8 @@ export interface DovecotHarness {
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   createFolder(folder: string): Promise<void>;
-  appendMessage(raw: Buffer | string, folder?: string): Promise<number>;
+  /** `internalDate`: the INTERNALDATE the server records (when it "received" the message); default now. */
+  appendMessage(raw: Buffer | string, folder?: string, internalDate?: Date): Promise<number>;
   listFolder(folder: string): Promise<FolderEntry[]>;
   /** Forces a new UIDVALIDITY (what a server does after a mailbox rebuild). */
   setUidValidity(folder: string, value: number): Promise<void>;
@@ -115,10 +116,10 @@ export async function startDovecot(): Promise<DovecotHarness> {
     async createFolder(folder) {
       await (await client()).mailboxCreate(folder);
     },
-    async appendMessage(raw, folder = "INBOX") {
+    async appendMessage(raw, folder = "INBOX", internalDate) {
       const c = await client();
       if (folder !== "INBOX") await c.mailboxCreate(folder).catch(() => undefined);
-      const res = await c.append(folder, raw);
+      const res = internalDate ? await c.append(folder, raw, [], internalDate) : await c.append(folder, raw);
       return res && res.uid ? res.uid : 0;
     },
     async listFolder(folder) {

@@ -103,6 +103,17 @@ describe.skipIf(skip !== null)("IMAP → cases pipeline", () => {
       expect(await messageIdsIn(dovecot, `Processed-${tag}`)).toEqual(ns.map((n) => `req-${tag}-${n}@customer.example`).sort());
     };
 
+    it("a mail the server received at 09:00 (APPEND with that INTERNALDATE) and read at 12:00 is due from 09:00", async () => {
+      await dovecot.appendMessage(request(tag, 1), folder, new Date("2026-11-10T17:00:00Z")); // Tue 09:00 Pacific
+      const noon = new ManualClock("2026-11-10T20:00:00Z"); // read at 12:00 Pacific
+      await drainSource(inboundDeps(db, noon), open(), mailbox());
+      const [opened] = await listCases(db);
+      expect(opened!.openedAt.toISOString()).toBe("2026-11-10T17:00:00.000Z");
+      const [ack] = (await listOutbox(db)).filter((r) => r.kind === "acknowledgment");
+      // VANTIQ Severity 3: 1 business day (08:00–18:00 Pacific) from 09:00 Tuesday, not from noon nor the Date: header.
+      expect(ack!.text).toContain("Our first response is due by Wed 11 Nov 2026, 09:00 PST");
+    }, 60_000);
+
     it("mail appended over IMAP becomes cases, and the messages land in Processed", async () => {
       await append(1, 2, 3);
       const summary = await drainSource(inboundDeps(db, clock), open(), mailbox(), undefined, { messages: 2, bytes: 1 << 20 });
