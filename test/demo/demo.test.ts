@@ -95,9 +95,10 @@ describe("npm run demo", () => {
       const to = [mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
       if (to.includes("eddie@vendor.example")) escalations.push(mail);
     }
-    expect(escalations).toHaveLength(1);
-    expect(escalations[0]!.subject).toContain("SLA breach: workaround");
-    expect(escalations[0]!.text).toContain("executive");
+    // Konneqt Enterprise P1: workaround 1 business day and resolution 2 business days ("24 hours" and "48 hours",
+    // read as business days so the table stays ordered), both missed within the demo week.
+    expect(escalations.map((m) => m.subject?.match(/SLA breach: (\w+)/)?.[1]).sort()).toEqual(["resolution", "workaround"]);
+    for (const m of escalations) expect(m.text).toContain("executive");
     if (!result.digestWired) {
       console.warn("demo test: buildWorker has no digest job, so the digest assertion is skipped");
       return;
