@@ -13,7 +13,8 @@ export type OutgoingKind =
   | "relay"
   | "forward"
   | "command-error"
-  | "digest";
+  | "digest"
+  | "new-case";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -23,6 +24,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   reminder: "auto-generated",
   "breach-alert": "auto-generated",
   digest: "auto-generated",
+  "new-case": "auto-generated",
   "resolution-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
