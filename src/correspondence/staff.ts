@@ -44,8 +44,9 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
 
   const plan = planCommands(caseRow, parsed.commands, actor);
   for (const e of plan.events) await record(e);
-  // A message that is only commands (no words for the customer) changes the case but is not a reply.
-  const hasText = parsed.body.trim() !== "";
+  // A message that is only commands (no words for the customer) changes the case but is not a reply. The
+  // quoted history does not count: "#assign me" over a quoted new-case mail must not relay that mail.
+  const hasText = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim() !== "";
   if (plan.comment) {
     const note = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim();
     await record({ kind: "note", data: { messageRowId: message.id, text: note } });
