@@ -142,15 +142,16 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     result.numbers.set(p.s.index, caseRow.number);
     links.push({ messageRowId: p.s.rowId, caseId: caseRow.id });
     for (const e of p.opening.events) events.push({ ...e, caseId: caseRow.id, at });
+    if (p.s.decision.acknowledge) {
+      const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
+      result.mail.push(
+        acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
+      );
+    }
     // The engineers hear of every new case, even one whose acknowledgment the per-sender cap held back.
     const notice = engineersNotice(desk, p, caseRow, staff);
     if (notice) result.mail.push(notice.mail);
     events.push({ kind: notice ? "engineers-notified" : "engineers-not-notified", actor: "system", caseId: caseRow.id, at, data: notice?.event ?? { reason: "no active engineer, no notifications.newCase address and no organization engineer" } });
-    if (!p.s.decision.acknowledge) return;
-    const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
-    result.mail.push(
-      acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
-    );
   });
   await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links)]);
   return result;
