@@ -16,6 +16,8 @@ export interface Desk {
   caseTokenFormat: string;
   /** Zone of staff-facing times when a staff member has none. */
   timeZone: string;
+  /** config notifications.newCase: who hears of a new case whose organization has no engineer. */
+  newCaseRecipients?: string[];
 }
 
 export function deskFromConfig(config: Config, policies: Map<string, Policy>): Desk {
@@ -26,5 +28,6 @@ export function deskFromConfig(config: Config, policies: Map<string, Policy>): D
     supportDomain: config.supportDomain,
     caseTokenFormat: config.caseToken,
     timeZone: config.timeZone,
+    newCaseRecipients: config.notifications.newCase.map((a) => a.toLowerCase()),
   };
 }

@@ -22,6 +22,8 @@ describe("parseCommands: accepted commands", () => {
     ["#STATUS Resolved", vantiq, { kind: "status", status: "resolved" }],
     ["#assign alice@vendor.example", vantiq, { kind: "assign", staffId: 7, email: "alice@vendor.example" }],
     ["#assign <Alice@Vendor.example>", vantiq, { kind: "assign", staffId: 7, email: "alice@vendor.example" }],
+    ["#assign me", { ...vantiq, self: "Alice@vendor.example" }, { kind: "assign", staffId: 7, email: "alice@vendor.example" }],
+    ["#assign ME", { ...vantiq, self: "alice@vendor.example" }, { kind: "assign", staffId: 7, email: "alice@vendor.example" }],
     ["#workaround", vantiq, { kind: "workaround" }],
     ["#comment", vantiq, { kind: "comment" }],
   ] as const)("%s", (line, ctx, expected) => {
@@ -42,6 +44,8 @@ describe("parseCommands: rejected lines name the line and the reason", () => {
     ["#assign mallory@vendor.example", vantiq, /mallory@vendor.example is not an active staff member/],
     ["#assign bob@vendor.example", vantiq, /bob@vendor.example is not an active staff member/],
     ["#workaround now", vantiq, /takes no value/],
+    ["#assign me", vantiq, /#assign me needs a staff member as the sender/],
+    ["#assign me", { ...vantiq, self: "bob@vendor.example" }, /bob@vendor.example is not an active staff member/],
   ] as const)("%s", (line, ctx, reason) => {
     const parsed = parseCommands(`#status waiting\n${line}\nText`, ctx);
     expect(parsed.commands).toEqual([]);

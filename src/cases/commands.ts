@@ -37,6 +37,8 @@ export interface CommandContext {
   policy: Policy;
   /** Active staff who may be assigned. */
   staff: ReadonlyArray<{ id: number; email: string; active?: boolean }>;
+  /** The staff member who wrote the commands: what "#assign me" names. */
+  self?: string;
 }
 
 const COMMAND_KINDS: readonly CommandKind[] = ["severity", "type", "status", "assign", "workaround", "comment"];
@@ -112,8 +114,9 @@ function status(value: string, line: number): Outcome {
 }
 
 function assign(value: string, line: number, ctx: CommandContext): Outcome {
-  if (value === "") return { reason: "#assign needs the email address of an active staff member" };
-  const email = normalizeAddress(value.replace(/^mailto:/i, "").replace(/^<|>$/g, ""));
+  if (value === "") return { reason: "#assign needs the email address of an active staff member, or me" };
+  if (value.toLowerCase() === "me" && !ctx.self) return { reason: "#assign me needs a staff member as the sender; name the engineer's address instead" };
+  const email = value.toLowerCase() === "me" ? normalizeAddress(ctx.self) : normalizeAddress(value.replace(/^mailto:/i, "").replace(/^<|>$/g, ""));
   const member = ctx.staff.find((s) => normalizeAddress(s.email) === email && s.active !== false);
   return member ? { command: { kind: "assign", staffId: member.id, email: member.email, line } } : { reason: `${email} is not an active staff member` };
 }

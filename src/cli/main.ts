@@ -10,6 +10,7 @@ import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
 import { registerDigestCommands } from "./digest-commands.js";
 import { registerContractCommands } from "./contract-commands.js";
+import { registerOrgEngineerCommands } from "./org-engineer-commands.js";
 import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCaseCommands(program);
   registerRetentionCommands(program);
   registerContractCommands(program);
+  registerOrgEngineerCommands(program);
   return program;
 }
 

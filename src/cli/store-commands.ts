@@ -8,6 +8,7 @@ import { createCliContext } from "../context.js";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
 import { checkDay, checkEmail, checkZone, collect, out, readText, table, withDatabase } from "./cli-support.js";
+import { requireEngineer } from "./org-engineer-commands.js";
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -37,11 +38,13 @@ function registerOrgCommands(org: Command): void {
     .option("--contract-start <date>", "contract start, YYYY-MM-DD")
     .option("--contract-end <date>", "contract end, YYYY-MM-DD")
     .option("--closed <date>", "a day the organization is closed, YYYY-MM-DD: business-hour clocks stop (repeatable)", collect, [])
+    .option("--engineer <email>", "the active engineer who gets the mail of each new case (org set NAME --engineer changes it)")
     .action(async (o: OrgAddOptions, command: Command) => {
       await withDatabase(command, async (db, ctx) => {
         if (!ctx.policies.has(o.policy)) {
           throw new AppError("E_INVALID", `unknown policy "${o.policy}" (loaded: ${[...ctx.policies.keys()].sort().join(", ")})`);
         }
+        const engineer = o.engineer === undefined ? null : await requireEngineer(db, o.engineer);
         const created = await store.createOrganization(db, {
           name: o.name,
           policyId: o.policy,
@@ -52,8 +55,9 @@ function registerOrgCommands(org: Command): void {
           contractStart: checkDay(o.contractStart, "--contract-start"),
           contractEnd: checkDay(o.contractEnd, "--contract-end"),
           closedDates: o.closed.map((d) => checkDay(d, "--closed")!),
+          engineerId: engineer?.id ?? null,
         });
-        out(`organization "${created.name}" added (policy ${created.policyId})`);
+        out(`organization "${created.name}" added (policy ${created.policyId})${engineer ? `; new cases go to ${engineer.email}` : ""}`);
       });
     });
   org
@@ -75,6 +79,7 @@ function registerOrgCommands(org: Command): void {
       await withDatabase(command, async (db) => {
         const found = await store.requireOrganizationByName(db, name);
         const contacts = await store.listContacts(db, { organizationId: found.id });
+        const engineer = found.engineerId === null ? undefined : await store.getStaff(db, found.engineerId);
         if (o.json) return out(JSON.stringify({ ...found, contacts }, null, 2));
         out(
           [
@@ -86,6 +91,7 @@ function registerOrgCommands(org: Command): void {
             `  time zone:     ${found.timeZone ?? "(policy default)"}`,
             `  domains:       ${found.domains.join(", ") || "-"}`,
             `  closed dates:  ${found.closedDates.join(", ") || "-"}`,
+            `  engineer:      ${engineer ? `${engineer.email}${engineer.active ? "" : " (inactive)"}` : "- (notifications.newCase, else every engineer)"}`,
             `  contacts:`,
             table(["EMAIL", "NAME", "DTC", "ACTIVE"], contacts.map(contactCells), "    "),
           ].join("\n"),
@@ -189,6 +195,7 @@ interface OrgAddOptions {
   contractStart?: string;
   contractEnd?: string;
   closed: string[];
+  engineer?: string;
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");

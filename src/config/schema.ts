@@ -114,6 +114,12 @@ export const configSchema = z
         sendEmpty: bool().default(true),
       })
       .prefault({}),
+    notifications: z
+      .strictObject({
+        /** Who hears of a new case when its organization has no engineer of its own (else: every active engineer). */
+        newCase: z.array(email()).default([]),
+      })
+      .prefault({}),
     log: z
       .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .prefault({}),

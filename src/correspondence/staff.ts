@@ -23,7 +23,7 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
   const { desk, caseRow, message, staffMember, now } = input;
   const policy = policyOf(desk.policies, caseRow);
   const staff = await listStaff(tx, { activeOnly: true });
-  const parsed = parseCommands(message.normalized.text, { policy, staff });
+  const parsed = parseCommands(message.normalized.text, { policy, staff, self: staffMember.email });
   const actor = staffMember.email;
   const record = (e: PlannedEvent) => appendEvent(tx, { caseId: caseRow.id, at: new Date(now), actor, kind: e.kind, data: e.data });
   const queued: OutgoingKind[] = [];
@@ -44,10 +44,11 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
 
   const plan = planCommands(caseRow, parsed.commands, actor);
   for (const e of plan.events) await record(e);
-  // A message that is only commands (no words for the customer) changes the case but is not a reply.
-  const hasText = parsed.body.trim() !== "";
+  // A message that is only commands (no words for the customer) changes the case but is not a reply. The
+  // quoted history does not count: "#assign me" over a quoted new-case mail must not relay that mail.
+  const hasText = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim() !== "";
   if (plan.comment) {
-    const note = parseCommands(message.text, { policy, staff }).body.trim();
+    const note = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim();
     await record({ kind: "note", data: { messageRowId: message.id, text: note } });
   } else if (hasText) {
     await record({ kind: "staff-replied", data: { public: true, messageRowId: message.id } });

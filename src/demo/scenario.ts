@@ -28,7 +28,11 @@ export interface DemoOrganization {
   dtcs: [DemoPerson, DemoPerson];
   /** A colleague who is not a DTC: gets a polite refusal. */
   other: DemoPerson;
+  /** The engineer who gets the new-case mail of its cases (org set --engineer); else every engineer does. */
+  engineer?: string;
 }
+
+const ENGINEERS: Record<string, string> = { "Acme Logistics": "alice@vendor.example", "Federal Data Services": "bob@vendor.example" };
 
 export const ORGANIZATIONS: DemoOrganization[] = [
   org("Acme Logistics", "vantiq", "America/Los_Angeles", "acme-logistics.example", [], ["jane.doe", "Jane Doe"], ["raj.patel", "Raj Patel"], ["tom.hill", "Tom Hill"]),
@@ -139,5 +143,7 @@ function org(
   other: [string, string],
 ): DemoOrganization {
   const person = ([local, full]: [string, string]): DemoPerson => ({ email: `${local}@${domain}`, name: full });
-  return { name, policyId, timeZone, domain, entitlements, dtcs: [person(a), person(b)], other: person(other) };
+  // Two customers have an engineer of their own: their new-case mail goes to that engineer alone.
+  const engineer = ENGINEERS[name];
+  return { name, policyId, timeZone, domain, entitlements, dtcs: [person(a), person(b)], other: person(other), ...(engineer ? { engineer } : {}) };
 }

@@ -52,6 +52,9 @@ export async function openDemoDesk(dir: string): Promise<{ ctx: AppContext; cloc
 
 /** One organization per bundled policy (two for CIQ Premium), each with two DTCs and one non-DTC; our staff. */
 export async function seedDirectory(db: Db): Promise<void> {
+  // Staff first: an organization may name its engineer.
+  const staff = new Map<string, number>();
+  for (const s of STAFF) staff.set(s.email, (await createStaff(db, { ...s })).id);
   for (const o of ORGANIZATIONS) {
     const row = await createOrganization(db, {
       name: o.name,
@@ -59,9 +62,9 @@ export async function seedDirectory(db: Db): Promise<void> {
       timeZone: o.timeZone,
       domains: [o.domain],
       entitlements: o.entitlements,
+      engineerId: o.engineer ? (staff.get(o.engineer) ?? null) : null,
     });
     for (const p of o.dtcs) await createContact(db, { ...p, organizationId: row.id, dtc: true });
     await createContact(db, { ...o.other, organizationId: row.id, dtc: false });
   }
-  for (const s of STAFF) await createStaff(db, { ...s });
 }

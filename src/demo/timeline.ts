@@ -19,9 +19,10 @@ const EVENT_WORDS: Record<string, string> = {
   "workaround-provided": "workaround provided",
   "automatic-message": "automatic reply recorded on the case; nothing sent back",
   "command-rejected": "staff command rejected",
+  "engineers-not-notified": "no engineer to tell of the new case",
 };
 /** Shown through the mail they cause, or too chatty for a timeline. */
-const QUIET_EVENTS = new Set(["acknowledged", "reminder-queued"]);
+const QUIET_EVENTS = new Set(["acknowledged", "reminder-queued", "engineers-notified"]);
 
 export class TimelineReader {
   private lastEvent = 0;
@@ -74,7 +75,8 @@ export class TimelineReader {
       const file = files.find((f) => f.endsWith(`-${row.messageId.split("@")[0]!.slice(0, 8)}.eml`));
       const cc = row.cc.length ? ` cc ${row.cc.join(", ")}` : "";
       const where = file ? `outbox/${file}` : `not written yet (${row.state})`;
-      return `${number === null ? "   " : `#${number}`}    ↳ ${row.kind} to ${row.to.join(", ")}${cc}: "${row.subject}"\n${" ".repeat(28)}${where}`;
+      const line = `${number === null ? "   " : `#${number}`}    ↳ ${row.kind} to ${row.to.join(", ")}${cc}: "${row.subject}"\n${" ".repeat(28)}${where}`;
+      return row.kind === "digest" ? line + openBreachesOf(row.text) : line;
     });
   }
 
@@ -83,4 +85,10 @@ export class TimelineReader {
     this.lastRejection = rows.at(-1)?.id ?? this.lastRejection;
     return rows.map((r) => `     ${r.disposition}: mail from ${r.from ?? "?"} (${r.reasonCode}${r.detail ? `: ${r.detail}` : ""})`);
   }
+}
+
+/** A digest's still-open breaches, one line each, read from its text part: they recur until met or resolved. */
+function openBreachesOf(text: string): string {
+  const rows = text.split("\n").filter((l) => /^#\d+\s.*\sstill open\s/.test(l));
+  return rows.map((l) => `\n${" ".repeat(28)}still open: ${l.replace(/\s{2,}/g, " · ")}`).join("");
 }

@@ -33,12 +33,43 @@ function sampleCases(now = NOW): DigestCase[] {
 describe("buildDigest on the sample week", () => {
   const digest = buildDigest({ cases: sampleCases(), zone: "America/New_York", now: NOW });
 
-  it("lists exactly the breaches whose due time passed in the last 24 hours, with business lateness", () => {
-    expect(digest.breaches.map((b) => [b.caseNumber, b.metric, iso(b.dueAt), b.outcome, b.lateMs / 60_000])).toEqual([
-      [1, "initial-response", "2026-03-09T14:00:00Z", "met late", 90],
-      [2, "initial-response", "2026-03-09T16:00:00Z", "still open", 300],
-      [3, "resolution", "2026-03-10T10:00:00Z", "still open", 180],
+  it("lists the breaches due in the last 24 hours and every older one still open, with business lateness and time breached", () => {
+    expect(digest.breaches.map((b) => [b.caseNumber, b.metric, iso(b.dueAt), b.outcome, b.lateMs / 60_000, b.breachedMs === null ? null : b.breachedMs / 3_600_000])).toEqual([
+      // Case 6 (open) missed both targets last week: still listed, however old.
+      [6, "initial-response", "2026-03-05T13:00:00Z", "still open", 1440, 120],
+      [6, "resolution", "2026-03-06T17:00:00Z", "still open", 720, 92],
+      [1, "initial-response", "2026-03-09T14:00:00Z", "met late", 90, null],
+      [2, "initial-response", "2026-03-09T16:00:00Z", "still open", 300, 21],
+      [3, "resolution", "2026-03-10T10:00:00Z", "still open", 180, 3],
     ]);
+  });
+
+  it("drops an old open breach once its case is resolved, and shows a fresh one on a resolved case as such", () => {
+    const resolved = sampleCases().map((c) => (c.number === 6 || c.number === 3 ? { ...c, status: "resolved" as const } : c));
+    const d = buildDigest({ cases: resolved, zone: "America/New_York", now: NOW });
+    expect(d.breaches.map((b) => [b.caseNumber, b.outcome])).toEqual([
+      [1, "met late"],
+      [2, "still open"],
+      [3, "case resolved"],
+    ]);
+  });
+
+  it("qualifies severity labels by policy, so two policies' levels of the same name stay apart", () => {
+    const other = { ...policy, id: "other" };
+    const mixed = sampleCases().map((c) => (c.number === 2 ? { ...c, policy: other } : c));
+    const d = buildDigest({ cases: mixed, zone: "America/New_York", now: NOW });
+    expect(d.openBySeverity).toEqual([
+      { label: "other: Severity 2", count: 1 },
+      { label: "test: Severity 1", count: 1 },
+      { label: "test: Severity 2", count: 4 },
+    ]);
+    expect(d.breaches.find((b) => b.caseNumber === 2)?.severity).toBe("other: Severity 2");
+  });
+
+  it("counts refused and quarantined mail since the last digest", () => {
+    const intake = { since: NOW - 86_400_000, refused: [{ label: "non-dtc", count: 2 }, { label: "unknown-sender", count: 1 }], quarantined: [{ label: "unverified-sender", count: 1 }] };
+    expect(buildDigest({ cases: [], zone: "UTC", now: NOW, intake }).intake).toEqual({ ...intake, refusedTotal: 3, quarantinedTotal: 1 });
+    expect(buildDigest({ cases: [], zone: "UTC", now: NOW }).intake).toBeNull();
   });
 
   it("lists running metrics due before the end of the next business day (Wednesday 17:00), soonest first", () => {
@@ -55,8 +86,8 @@ describe("buildDigest on the sample week", () => {
   it("counts open cases by severity (policy order) and by organization (largest first)", () => {
     expect(digest.openTotal).toBe(6);
     expect(digest.openBySeverity).toEqual([
-      { label: "Severity 1", count: 1 },
-      { label: "Severity 2", count: 5 },
+      { label: "test: Severity 1", count: 1 },
+      { label: "test: Severity 2", count: 5 },
     ]);
     expect(digest.openByOrganization).toEqual([
       { label: "Acme & <Co>", count: 3 },
@@ -69,7 +100,7 @@ describe("buildDigest on the sample week", () => {
     // 7 days: #1 and #2 response missed, #3 response met, #3 resolution missed, #6 response and resolution missed.
     // 30 days adds #4's response and resolution, both met. Nothing of severity 1 is decided yet.
     expect(digest.attainment).toEqual([
-      { severity: "Severity 2", last7: { met: 1, total: 6, rate: 1 / 6 }, last30: { met: 3, total: 8, rate: 3 / 8 } },
+      { severity: "test: Severity 2", last7: { met: 1, total: 6, rate: 1 / 6 }, last30: { met: 3, total: 8, rate: 3 / 8 } },
     ]);
     expect(digest.attainmentTotal.last30).toEqual({ met: 3, total: 8, rate: 3 / 8 });
     expect(digest.day).toBe("2026-03-10");

@@ -6,6 +6,11 @@
  * - A breach "of the last 24 hours" is a metric not met by its due time whose due time lies in
  *   (now − 24 h, now]; it is "met late" when it was met since, else "still open". Lateness is business
  *   time (wall time on 24x7 coverage) from the due time to when it was met, or to now.
+ * - A breach still open (target missed, metric not met, case open or waiting) is listed in every digest,
+ *   however old, until it is met or the case is resolved, with how long it has been breached (wall time
+ *   since the due time). A missed metric on a case resolved or closed since shows once more, "case resolved".
+ * - Severity labels carry their policy ("vantiq: Severity 1 (Business-critical)"): two policies may
+ *   name different levels alike (CIQ Standard and Premium both say "Severity 1 (Critical)").
  * - A case is at risk when one of its metrics is running (not paused, not met, not yet due) and due by
  *   the end of the next business day of the case's policy calendar (see endOfNextBusinessDay).
  * - Attainment over N days: each metric is decided once, when it was met on time (at its met time) or
@@ -35,11 +40,20 @@ export interface DigestCase {
   metrics: MetricStatus[];
 }
 
+/** Mail the desk refused or quarantined since the manager's previous digest, by reason. */
+export interface IntakeCounts {
+  since: Instant;
+  refused: CountRow[];
+  quarantined: CountRow[];
+}
+
 export interface DigestInput {
   cases: DigestCase[];
   /** The manager's zone: it names the day and formats times; it does not change what is counted. */
   zone: string;
   now: Instant;
+  /** Refused and quarantined mail since the last digest; absent: the section is left out. */
+  intake?: IntakeCounts;
 }
 
 interface CaseRef {
@@ -53,10 +67,12 @@ interface CaseRef {
 }
 
 export interface BreachRow extends CaseRef {
-  outcome: "met late" | "still open";
+  outcome: "met late" | "still open" | "case resolved";
   metAt: Instant | null;
   /** Business milliseconds late (positive). */
   lateMs: number;
+  /** Wall milliseconds from the due time to now, while still open; null once met or resolved. */
+  breachedMs: number | null;
 }
 
 export interface AtRiskRow extends CaseRef {
@@ -96,6 +112,8 @@ export interface DigestData {
   attainmentTotal: { last7: Attainment; last30: Attainment };
   /** No breach and nothing at risk: the digest is the short "no breaches" note. */
   empty: boolean;
+  /** Refused and quarantined mail since the last digest (with totals), when the input had it. */
+  intake: (IntakeCounts & { refusedTotal: number; quarantinedTotal: number }) | null;
 }
 
 export function buildDigest(input: DigestInput): DigestData {
@@ -111,14 +129,14 @@ export function buildDigest(input: DigestInput): DigestData {
     const horizon = horizonOf(calendarsForPolicy(c.policy, c.customerZone)("business"));
     for (const m of c.metrics) {
       const ref = refOf(c, m);
-      const breach = breachOf(ref, m, now);
+      const breach = breachOf(ref, m, now, c.status);
       if (breach) breaches.push(breach);
       if (m.state === "running" && m.dueAt > now && m.dueAt <= horizon) atRisk.push({ ...ref, remainingMs: Math.max(0, m.remainingMs) });
-      tally.add(c.severity.name, m, now);
+      tally.add(severityLabel(c), m, now);
     }
   }
   const open = input.cases.filter((c) => c.status === "open" || c.status === "waiting");
-  const bySeverity = (a: string, b: string) => (ranks.get(a) ?? 99) - (ranks.get(b) ?? 99) || a.localeCompare(b);
+  const bySeverity = (a: string, b: string) => (ranks.get(a) ?? Infinity) - (ranks.get(b) ?? Infinity) || a.localeCompare(b);
   breaches.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
   atRisk.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
   return {
@@ -128,30 +146,40 @@ export function buildDigest(input: DigestInput): DigestData {
     breaches,
     atRisk,
     openTotal: open.length,
-    openBySeverity: countBy(open, (c) => c.severity.name).sort((a, b) => bySeverity(a.label, b.label)),
+    openBySeverity: countBy(open, severityLabel).sort((a, b) => bySeverity(a.label, b.label)),
     openByOrganization: countBy(open, (c) => c.organization).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
     attainment: tally.rows().sort((a, b) => bySeverity(a.severity, b.severity)),
     attainmentTotal: tally.total(),
     empty: breaches.length === 0 && atRisk.length === 0,
+    intake: input.intake ? { ...input.intake, refusedTotal: total(input.intake.refused), quarantinedTotal: total(input.intake.quarantined) } : null,
   };
 }
+
+const total = (rows: CountRow[]) => rows.reduce((n, r) => n + r.count, 0);
+
+/** "vantiq: Severity 1 (Business-critical)": the severity's name qualified by its policy. */
+export const severityLabel = (c: Pick<DigestCase, "policy" | "severity">): string => `${c.policy.id}: ${c.severity.name}`;
 
 function refOf(c: DigestCase, m: MetricStatus): CaseRef {
   return {
     caseNumber: c.number,
     subject: c.subject,
     organization: c.organization,
-    severity: c.severity.name,
+    severity: severityLabel(c),
     metric: m.metric,
     cycle: m.cycle,
     dueAt: m.dueAt,
   };
 }
 
-function breachOf(ref: CaseRef, m: MetricStatus, now: Instant): BreachRow | null {
-  if (m.state !== "breached" && m.state !== "breached-met") return null;
-  if (!(m.dueAt > now - DAY && m.dueAt <= now)) return null;
-  return { ...ref, outcome: m.state === "breached-met" ? "met late" : "still open", metAt: m.metAt, lateMs: Math.max(0, -m.remainingMs) };
+function breachOf(ref: CaseRef, m: MetricStatus, now: Instant, status: CaseStatus): BreachRow | null {
+  if ((m.state !== "breached" && m.state !== "breached-met") || m.dueAt > now) return null;
+  const lateMs = Math.max(0, -m.remainingMs);
+  const caseOpen = status === "open" || status === "waiting";
+  // Still open: carried from digest to digest, however old, until met or resolved.
+  if (m.state === "breached" && caseOpen) return { ...ref, outcome: "still open", metAt: null, lateMs, breachedMs: now - m.dueAt };
+  if (m.dueAt <= now - DAY) return null;
+  return { ...ref, outcome: m.state === "breached-met" ? "met late" : "case resolved", metAt: m.metAt, lateMs, breachedMs: null };
 }
 
 /** When a metric's outcome became known, and whether it was met on time; null while undecided. */
@@ -199,14 +227,10 @@ function countBy<T>(items: T[], key: (item: T) => string): CountRow[] {
   return [...counts].map(([label, count]) => ({ label, count }));
 }
 
-/** Severities in the order their policies list them (most urgent first). */
+/** Qualified severity labels, policy by policy (by id), each in the order its policy lists them (most urgent first). */
 function severityRanks(cases: DigestCase[]): Map<string, number> {
+  const policies = [...new Set(cases.map((c) => c.policy))].sort((a, b) => a.id.localeCompare(b.id));
   const ranks = new Map<string, number>();
-  const seen = new Set<Policy>();
-  for (const c of cases) {
-    if (seen.has(c.policy)) continue;
-    seen.add(c.policy);
-    c.policy.severities.forEach((s, i) => ranks.set(s.name, Math.min(i, ranks.get(s.name) ?? i)));
-  }
+  policies.forEach((policy, p) => policy.severities.forEach((s, i) => ranks.set(severityLabel({ policy, severity: s }), p * 1000 + i)));
   return ranks;
 }

@@ -15,7 +15,7 @@ import { retryTransient } from "../store/retry.js";
 import type { Desk } from "../desk.js";
 import { buildDigest, type DigestData } from "./build.js";
 import { instantAt, localDay } from "./days.js";
-import { loadDigestCases, type LoadedDigestCases } from "./load.js";
+import { loadDigestCases, loadIntakeCounts, type LoadedDigestCases } from "./load.js";
 import { renderDigest, type RenderedDigest } from "./render.js";
 
 export type DigestLogger = WorkLogger;
@@ -68,7 +68,8 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   const loaded = await loadForDigest(db, desk, now, logger);
   for (const { manager, day, zone } of due) {
     try {
-      const data = buildDigest({ cases: loaded.cases, zone, now });
+      const intake = await loadIntakeCounts(db, manager.id, day, now);
+      const data = buildDigest({ cases: loaded.cases, zone, now, intake });
       // One transaction, safe to run again: a day already recorded comes back "taken".
       const outcome = await retryTransient(() => recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true), { signal: opts.signal });
       if (outcome === "queued") summary.queued++;
@@ -124,7 +125,9 @@ function digestOutgoing(desk: Desk, manager: Staff, key: string, mail: RenderedD
  */
 export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: number): Promise<RenderedDigest & { data: DigestData }> {
   const { cases } = await loadDigestCases(db, desk.policies, now);
-  const data = buildDigest({ cases, zone: managerZone(manager, desk), now });
+  const zone = managerZone(manager, desk);
+  const intake = await loadIntakeCounts(db, manager.id, localDay(now, zone), now);
+  const data = buildDigest({ cases, zone, now, intake });
   return { ...renderDigest(desk.templates, data), data };
 }
 

@@ -8,9 +8,9 @@ import { TIMELINE_EVENT_KINDS, type StoredEvent } from "../cases/timeline.js";
 import type { Policy } from "../policy/types.js";
 import type { Db } from "../store/database.js";
 import { listContactsById, listOrganizationSlaFacts, listTrailEventsMany } from "../store/repos/case-sla.js";
-import { listDigestCases, type DigestCaseRow } from "../store/repos/digest.js";
+import { listDigestCases, previousDigestAt, rejectionCounts, type DigestCaseRow } from "../store/repos/digest.js";
 import { evaluateTrail } from "../cases/case-sla.js";
-import type { DigestCase } from "./build.js";
+import type { DigestCase, IntakeCounts } from "./build.js";
 
 const DAY = 86_400_000;
 /** Ids per query: far below Postgres's 65,535 bind parameters, large enough to keep round trips few. */
@@ -87,4 +87,15 @@ async function loadRequesterZones(db: Db, rows: DigestCaseRow[], policies: Map<s
   const ids = [...new Set(rows.filter((r) => policies.get(r.policyId)?.calendar.followsCustomerZone).map((r) => r.requesterId))];
   const found = await Promise.all(chunks(ids).map((part) => listContactsById(db, part)));
   return new Map(found.flat().flatMap((c) => (c.timeZone ? [[c.id, c.timeZone] as const] : [])));
+}
+
+/**
+ * Mail refused or quarantined since the manager's previous digest (the first digest looks back 24 hours),
+ * from the refusal and quarantine records (inbound_rejections).
+ */
+export async function loadIntakeCounts(db: Db, managerId: number, day: string, now: number): Promise<IntakeCounts> {
+  const since = (await previousDigestAt(db, managerId, day))?.getTime() ?? now - DAY;
+  const rows = await rejectionCounts(db, new Date(since), new Date(now));
+  const of = (disposition: string) => rows.filter((r) => r.disposition === disposition).map((r) => ({ label: r.reason, count: Number(r.count) }));
+  return { since, refused: of("refused"), quarantined: of("quarantined") };
 }

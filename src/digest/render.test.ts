@@ -23,6 +23,7 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
         outcome: "met late",
         metAt: Date.parse("2026-03-09T15:30:00Z"),
         lateMs: 90 * 60_000,
+        breachedMs: null,
       },
     ],
     atRisk: [],
@@ -35,6 +36,7 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
     attainment: [{ severity: "Severity 2", last7: { met: 1, total: 4, rate: 0.25 }, last30: { met: 3, total: 4, rate: 0.75 } }],
     attainmentTotal: { last7: { met: 1, total: 4, rate: 0.25 }, last30: { met: 3, total: 4, rate: 0.75 } },
     empty: false,
+    intake: null,
     ...overrides,
   };
 }
@@ -51,7 +53,7 @@ describe("renderDigest", () => {
 
   it("text part: a plain table with the breach, due time in the manager's zone and lateness", () => {
     const row = mail.text.split("\n").find((l) => l.startsWith("#12"))!;
-    expect(row).toMatch(/^#12\s+Acme & <Co>\s+Severity 2\s+first response\s+Mon 9 Mar 2026, 10:00 EDT\s+met late\s+1 h 30 min$/);
+    expect(row).toMatch(/^#12\s+Acme & <Co>\s+Severity 2\s+first response\s+Mon 9 Mar 2026, 10:00 EDT\s+met late\s+-\s+1 h 30 min$/);
     expect(mail.text).toMatch(/^Severity 2\s+25 %\s+4\s+75 %\s+4$/m);
     expect(mail.text).toContain("Nothing due before the end of the next business day.");
   });
@@ -79,6 +81,18 @@ describe("renderDigest", () => {
     expect(many.text).toMatch(/^#100\s/m);
     expect(many.text).not.toMatch(/^#101\s/m);
     expect(many.html).toContain("…and 50 more.");
+  });
+
+  it("shows how long a still-open breach has lasted, and the refused and quarantined mail since the last digest", () => {
+    const one = data().breaches[0]!;
+    const open = { ...one, caseNumber: 7, outcome: "still open" as const, metAt: null, dueAt: Date.parse("2026-03-06T21:00:00Z"), breachedMs: 88 * 3_600_000 };
+    const intake = { since: Date.parse("2026-03-09T12:00:00Z"), refused: [{ label: "non-dtc", count: 2 }], quarantined: [{ label: "unverified-sender", count: 1 }], refusedTotal: 2, quarantinedTotal: 1 };
+    const m = renderDigest(templates, data({ breaches: [open], intake }));
+    expect(m.text).toContain("BREACHES: STILL OPEN (1), OR DUE IN THE LAST 24 HOURS (1)");
+    expect(m.text).toMatch(/^#7\s+Acme & <Co>\s+Severity 2\s+first response\s+Fri 6 Mar 2026, 16:00 EST\s+still open\s+3 days 16 h\s+1 h 30 min$/m);
+    expect(m.text).toContain("MAIL REFUSED OR QUARANTINED SINCE Mon 9 Mar 2026, 08:00 EDT\nRefused:     2 (non-dtc 2)\nQuarantined: 1 (unverified-sender 1)");
+    expect(m.html).toContain("<td>3 days 16 h</td>");
+    expect(m.html).toContain("Mail refused or quarantined since Mon 9 Mar 2026, 08:00 EDT");
   });
 
   it("an empty day is a short 'no breaches' note", () => {

@@ -47,6 +47,7 @@ export function digestView(data: DigestData) {
     due: formatDue(b.dueAt, z),
     outcome: b.outcome,
     late: formatSpan(b.lateMs).replace(" of business time", ""),
+    breachedFor: b.breachedMs === null ? "" : formatSpan(b.breachedMs, { business: false }),
   }));
   const atRisk = data.atRisk.slice(0, MAX_ROWS).map((r: AtRiskRow) => ({
     caseNumber: r.caseNumber,
@@ -74,13 +75,32 @@ export function digestView(data: DigestData) {
     openBySeverity: countRows(data.openBySeverity),
     openByOrganization: countRows(data.openByOrganization),
     attainment,
+    stillOpen: data.breaches.filter((b) => b.outcome === "still open").length,
+    intake: intakeView(data),
     text: {
-      breaches: textTable(["Case", "Organization", "Severity", "Metric", "Due", "Status", "Late (business)"], breaches.map((b) => [`#${b.caseNumber}`, b.organization, b.severity, b.metric, b.due, b.outcome, b.late])),
+      breaches: textTable(
+        ["Case", "Organization", "Severity", "Metric", "Due", "Status", "Breached for", "Late (business)"],
+        breaches.map((b) => [`#${b.caseNumber}`, b.organization, b.severity, b.metric, b.due, b.outcome, b.breachedFor || "-", b.late]),
+      ),
       atRisk: textTable(["Case", "Organization", "Severity", "Metric", "Due", "Left (business)"], atRisk.map((r) => [`#${r.caseNumber}`, r.organization, r.severity, r.metric, r.due, r.left])),
       bySeverity: textTable(["Severity", "Open"], data.openBySeverity.map((r) => [r.label, String(r.count)])),
       byOrganization: textTable(["Organization", "Open"], data.openByOrganization.map((r) => [r.label, String(r.count)])),
       attainment: textTable(["Severity", "7 days", "(metrics)", "30 days", "(metrics)"], attainment.map((a) => [a.label, a.p7, String(a.n7), a.p30, String(a.n30)])),
     },
+  };
+}
+
+/** Refused and quarantined mail since the last digest: totals, and each reason with its count. */
+function intakeView(data: DigestData) {
+  const i = data.intake;
+  if (!i) return null;
+  const reasons = (rows: CountRow[]) => rows.map((r) => `${r.label} ${r.count}`).join(", ");
+  return {
+    since: formatDue(i.since, data.zone),
+    refused: i.refusedTotal,
+    refusedReasons: reasons(i.refused),
+    quarantined: i.quarantinedTotal,
+    quarantinedReasons: reasons(i.quarantined),
   };
 }
 

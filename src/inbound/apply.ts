@@ -7,6 +7,7 @@
  */
 import type { InboundDecision, NewCasePlan, ThreadPlan } from "../cases/inbound-decision.js";
 import { acknowledgmentMessage, planCaseOpening } from "../cases/opening.js";
+import { newCaseNotice, newCaseRecipients } from "../cases/new-case-notice.js";
 import { messageIdentity, messageRecord, receiptInstant, rejectionRecord, type InboundSource, type RejectionRecord } from "../cases/records.js";
 import { refusalMessage } from "../cases/refusal.js";
 import { applyThreadEntry } from "../correspondence/thread-entry.js";
@@ -16,6 +17,9 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
 import { requirePolicy } from "../policy/catalogue.js";
 import type { Db } from "../store/database.js";
+import type { Organization } from "../store/repos/organizations.js";
+import type { Staff } from "../store/repos/staff.js";
+import type { Policy } from "../policy/types.js";
 import {
   activeDtcsOf,
   insertCaseEvents,
@@ -28,6 +32,7 @@ import {
 } from "../store/repos/inbound.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import { insertPastBreaches, type NewPastBreach } from "../store/repos/past-breaches.js";
+import { listStaff } from "../store/repos/staff.js";
 import type { BatchFacts } from "./load.js";
 
 export type AppliedOutcome =
@@ -60,7 +65,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
     stored.flatMap((s) => s.msg.attachments.map((a) => ({ messageId: s.rowId, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, content: a.content }))),
   );
   const opened = await openCases(tx, desk, facts, stored, now);
-  const outgoing: NewOutgoing[] = [...opened.acknowledgments];
+  const outgoing: NewOutgoing[] = [...opened.mail];
   const rejections: RejectionRecord[] = [];
   const bounces: Array<{ ids: string[]; subject: string }> = [];
   const complaints: Array<{ ids: string[]; messageId: string | null }> = [];
@@ -109,13 +114,14 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
 interface OpenedCases {
   /** Round index → case number. */
   numbers: Map<number, number>;
-  acknowledgments: NewOutgoing[];
+  /** Acknowledgments and the engineers' new-case mail. */
+  mail: NewOutgoing[];
 }
 
 /** The round's new cases: numbers drawn from the case sequence first, so every row is known before it is written. */
 async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[], now: number): Promise<OpenedCases> {
   const opening = stored.filter((s): s is Stored & { decision: InboundDecision & NewCasePlan } => s.decision.outcome === "new-case");
-  if (opening.length === 0) return { numbers: new Map(), acknowledgments: [] };
+  if (opening.length === 0) return { numbers: new Map(), mail: [] };
   const plans = opening.map((s) => {
     const found = facts.contacts.get(s.decision.requester.email);
     if (!found || found.org.name !== s.decision.organization.name) {
@@ -125,10 +131,11 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     return { s, policy, ...found, opening: planCaseOpening(policy, s.decision, s.msg, found.org, found.contact, { received: receiptInstant(s.src, now), now }) };
   });
   const ccOrgs = [...new Set(plans.filter((p) => p.s.decision.acknowledge && p.policy.ackCcDtcs).map((p) => p.org.id))];
-  const [numbers, dtcs] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs)]);
+  const [numbers, dtcs, staff] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs), listStaff(tx, { activeOnly: true })]);
   const created = await insertCases(tx, plans.map((p, i) => ({ ...p.opening.values, number: numbers[i]! })));
   const byNumber = new Map(created.map((c) => [c.number, c]));
-  const result: OpenedCases = { numbers: new Map(), acknowledgments: [] };
+  const at = new Date(now);
+  const result: OpenedCases = { numbers: new Map(), mail: [] };
   const events: Parameters<typeof insertCaseEvents>[1] = [];
   const links: Array<{ messageRowId: number; caseId: number }> = [];
   const pastBreaches: NewPastBreach[] = [];
@@ -140,12 +147,36 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     for (const b of p.opening.pastBreaches) {
       pastBreaches.push({ caseId: caseRow.id, mailbox: p.s.src.mailbox.name, reminderKey: b.key, metric: b.metric, dueAt: new Date(b.at), notify: b.notify, foundAt: new Date(now) });
     }
-    if (!p.s.decision.acknowledge) return;
-    const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
-    result.acknowledgments.push(
-      acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
-    );
+    if (p.s.decision.acknowledge) {
+      const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
+      result.mail.push(
+        acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
+      );
+    }
+    // The engineers hear of every new case, even one whose acknowledgment the per-sender cap held back.
+    const notice = engineersNotice(desk, p, caseRow, staff);
+    if (notice) result.mail.push(notice.mail);
+    events.push({ kind: notice ? "engineers-notified" : "engineers-not-notified", actor: "system", caseId: caseRow.id, at, data: notice?.event ?? { reason: "no active engineer, no notifications.newCase address and no organization engineer" } });
   });
   await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertPastBreaches(tx, pastBreaches)]);
   return result;
+}
+
+type OpeningPlan = { s: Stored & { decision: InboundDecision & NewCasePlan }; policy: Policy; org: Organization; opening: ReturnType<typeof planCaseOpening> };
+
+/** The new-case mail to the engineers and what the case history records of it: the addresses it was queued to, and why those. */
+function engineersNotice(desk: Desk, p: OpeningPlan, caseRow: { id: number; number: number; subject: string }, staff: Staff[]) {
+  const recipients = newCaseRecipients(p.org.engineerId, desk.newCaseRecipients ?? [], staff);
+  if (recipients.to.length === 0) return null;
+  const mail = newCaseNotice({
+    desk,
+    policy: p.policy,
+    plan: p.s.decision,
+    msg: p.s.msg,
+    organization: p.org.name,
+    caseRow,
+    initialResponse: p.opening.initialResponse,
+    recipients,
+  });
+  return { mail, event: { to: mail.to, rule: recipients.rule, messageId: mail.messageId } };
 }

@@ -73,6 +73,30 @@ describe("npm run demo", () => {
     expect(files("raj.patel@").map((f) => f.split("-")[1])).toEqual(["acknowledgment", "relay"]);
   });
 
+  it("tells the engineers of each new case: the organization's own engineer, else every engineer", async () => {
+    const notices = files("-new-case-");
+    expect(notices).toHaveLength(9);
+    const outage = result.labels["vantiq-outage"]!;
+    const [acme] = notices.filter((f) => f.includes(`-new-case-case-${outage}-`));
+    const mail = await parse(acme!);
+    expect([mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? [])).toEqual(["alice@vendor.example"]);
+    expect(mail.subject).toBe(`[Case #${outage}] New case from Acme Logistics, vantiq severity 1: Production event processing stopped - all sensor ingest down`);
+    expect(mail.text).toContain("Severity:     Severity 1 (Business-critical)");
+    expect(mail.text).toMatch(/First response due: Mon 23 Nov 2026, 13:10 PST/);
+    // Northwind Bank has no engineer of its own: both engineers hear of it.
+    const northwind = lines.find((l) => l.includes("↳ new-case to") && l.includes("Northwind Bank"))!;
+    expect(northwind).toContain("new-case to alice@vendor.example, bob@vendor.example");
+  });
+
+  it("carries a breach still open from digest to digest until it is met or resolved", () => {
+    if (!result.digestWired) return;
+    const p1 = result.labels["konneqt-p1"]!;
+    const carried = lines.filter((l) => l.includes(`still open: #${p1} · Federal Data Services`) && l.includes("status update"));
+    // Breached Tuesday 24 November and never met: in every digest from Wednesday to Monday.
+    expect(carried.length).toBeGreaterThanOrEqual(5);
+    expect(carried.at(-1)).toContain("5 days 20 h 20 min");
+  });
+
   it("runs CIQ Premium Severity 1 around the clock only for the organization with a named contact", () => {
     const first = (label: string) => caseOf(label).metrics.find((m) => m.metric === "initial-response")!;
     expect(new Date(first("ciq-premium-24x7").dueAt).toISOString()).toBe("2026-11-28T08:30:20.000Z"); // Sat 03:30 EST

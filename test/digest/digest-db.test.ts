@@ -43,6 +43,9 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
   it("previews the New York manager's digest: exactly the week's breaches, risks, counts and attainment", async () => {
     const { data, subject, text, html } = await previewDigest(db, desk, people.ny, NOW);
     expect(data.breaches.map((b) => [b.caseNumber, b.metric, iso(b.dueAt), b.outcome, b.lateMs / 60_000])).toEqual([
+      // Case 6 is still open with both targets missed last week: carried into every digest.
+      [6, "initial-response", "2026-03-05T13:00:00Z", "still open", 1440],
+      [6, "resolution", "2026-03-06T17:00:00Z", "still open", 720],
       [1, "initial-response", "2026-03-09T14:00:00Z", "met late", 90],
       [2, "initial-response", "2026-03-09T16:00:00Z", "still open", 300],
       [3, "resolution", "2026-03-10T10:00:00Z", "still open", 180],
@@ -56,16 +59,16 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
       "#7 resolution",
     ]);
     expect(data.openBySeverity).toEqual([
-      { label: "Severity 1", count: 1 },
-      { label: "Severity 2", count: 5 },
+      { label: "test: Severity 1", count: 1 },
+      { label: "test: Severity 2", count: 5 },
     ]);
     expect(data.openByOrganization.map((r) => `${r.label}: ${r.count}`)).toEqual(["Acme & <Co>: 3", "Initech: 2", "Globex: 1"]);
     expect(data.attainment).toEqual([
-      { severity: "Severity 2", last7: { met: 1, total: 6, rate: 1 / 6 }, last30: { met: 3, total: 8, rate: 3 / 8 } },
+      { severity: "test: Severity 2", last7: { met: 1, total: 6, rate: 1 / 6 }, last30: { met: 3, total: 8, rate: 3 / 8 } },
     ]);
-    expect(subject).toBe("SLA digest 2026-03-10: 3 breaches, 6 at risk");
+    expect(subject).toBe("SLA digest 2026-03-10: 5 breaches, 6 at risk");
     // Due times read in the manager's zone (EDT since 8 March).
-    expect(text).toMatch(/^#2\s+Globex\s+Severity 2\s+first response\s+Mon 9 Mar 2026, 12:00 EDT\s+still open\s+5 h$/m);
+    expect(text).toMatch(/^#2\s+Globex\s+test: Severity 2\s+first response\s+Mon 9 Mar 2026, 12:00 EDT\s+still open\s+21 h\s+5 h$/m);
     expect(html).not.toMatch(/<script|<img|https?:\/\//i);
     expect(html).toContain("Login &lt;script&gt;alert(1)&lt;/script&gt; fails");
   });
@@ -81,7 +84,7 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
       expect(rows.map((r) => r.to[0]).sort()).toEqual(["nora@vendor.example", "uma@vendor.example"]);
       const nora = rows.find((r) => r.to[0] === "nora@vendor.example")!;
       expect(nora.idempotencyKey).toBe(digestKey(people.ny.id, "2026-03-10"));
-      expect(nora.subject).toBe("SLA digest 2026-03-10: 3 breaches, 6 at risk");
+      expect(nora.subject).toBe("SLA digest 2026-03-10: 5 breaches, 6 at risk");
       expect(nora.headers["Auto-Submitted"]).toBe("auto-generated");
       expect(nora.caseId).toBeNull();
       expect(await store.digestWasSent(db, people.ny.id, "2026-03-10")).toBe(true);
@@ -117,7 +120,9 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
     });
 
     it("a quiet day sends nothing when sendEmpty is off, and the short note when it is on", async () => {
-      clock.set("2026-06-01T16:00:00Z"); // every breach is months old, nothing runs any more
+      // Every case resolved since (a breach still open stays in every digest), nothing runs any more.
+      await db.update(store.schema.cases).set({ status: "resolved" });
+      clock.set("2026-06-01T16:00:00Z");
       expect(await digestTick({ db, desk, clock, logger: quiet, sendEmpty: false })).toEqual({ queued: 0, quiet: 3, failed: 0 });
       expect(await store.digestWasSent(db, people.ny.id, "2026-06-01")).toBe(true);
       expect((await digests()).filter((r) => r.idempotencyKey.endsWith("2026-06-01"))).toEqual([]);
@@ -127,7 +132,7 @@ describe.each(testDatabases())("daily digest on %s", (target) => {
       const note = (await digests()).find((r) => r.idempotencyKey === digestKey(people.ny.id, "2026-06-02"))!;
       expect(note.subject).toBe("SLA digest 2026-06-02: no breaches");
       expect(note.text).toContain("No SLA breaches in the last 24 hours");
-      expect(note.text).toContain("Open cases: 6.");
+      expect(note.text).toContain("Open cases: 0.");
     });
   });
 });

@@ -34,7 +34,7 @@ describe("support-inbox digest preview", () => {
     expect(run.stdout).toMatch(/^Subject: SLA digest 2026-03-10: \d+ breach(es)?, \d+ at risk\nTo: nora@vendor\.example\n/);
     expect(run.stdout).toContain("SLA digest for 2026-03-10 (as of Tue 10 Mar 2026, 08:00 EDT)");
     // Case #2 (Monday 05:00 Pacific, never answered) missed its 4-business-hour first response.
-    expect(run.stdout).toMatch(/^#2\s+Globex\s+Severity 2.*first response.*still open/m);
+    expect(run.stdout).toMatch(/^#2\s+Globex\s+[a-z-]+: Severity 2.*first response.*still open/m);
 
     const database = await openDatabase({ dataDir: join(dir, "data") });
     try {

@@ -33,7 +33,7 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     expect(summary).toMatchObject({ fetched: 1, processed: 1, failed: 0 });
     const [opened] = await listCases(db);
     expect(opened).toMatchObject({ severity: "1", severitySource: "field", environment: "production", status: "open" });
-    const acks = await listOutbox(db, { caseId: opened!.id });
+    const acks = (await listOutbox(db, { caseId: opened!.id })).filter((r) => r.kind === "acknowledgment");
     expect(acks).toHaveLength(1);
     const ack = acks[0]!;
     expect(ack.to).toEqual(["jane.doe@customer.example"]);
@@ -118,7 +118,7 @@ describe.each(testDatabases())("inbound pipeline on %s", (target) => {
     const [opened] = await listCases(db);
     const thread = await db.select().from(messages);
     expect(thread.filter((m) => m.caseId === opened!.id).map((m) => m.from).sort()).toEqual(["jane.doe@customer.example", "omar.haddad@customer.example"]);
-    expect((await listOutbox(db)).map((m) => m.kind).sort()).toEqual(["acknowledgment", "forward"]);
+    expect((await listOutbox(db)).map((m) => m.kind).sort()).toEqual(["acknowledgment", "forward", "new-case"]);
   });
 
   it("answers a colleague who is not a DTC politely without opening a case or naming the DTCs", async () => {

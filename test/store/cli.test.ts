@@ -127,6 +127,23 @@ describe.each(variants)("store CLI on %s", (variant) => {
     expect(JSON.parse((await run("staff", "list", "--json")).stdout)).toMatchObject([{ email: "boss@vendor.example", role: "manager", timeZone: "Europe/Paris" }]);
   });
 
+  it("org add|set --engineer: an active engineer only; org show prints it; --no-engineer clears it", async () => {
+    expect(await run("staff", "add", "--email", "Ada@vendor.example", "--name", "Ada", "--role", "engineer")).toMatchObject({ code: 0 });
+    expect(await run("org", "add", "--name", "Initech", "--policy", "vantiq", "--engineer", "ada@vendor.example")).toMatchObject({
+      code: 0,
+      stdout: 'organization "Initech" added (policy vantiq); new cases go to ada@vendor.example\n',
+    });
+    expect((await run("org", "show", "Initech")).stdout).toContain("engineer:      ada@vendor.example");
+    expect(await run("org", "set", "Acme", "--engineer", "boss@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("boss@vendor.example is a manager, not an engineer") });
+    expect(await run("org", "set", "Acme", "--engineer", "nobody@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("no staff member nobody@vendor.example") });
+    expect(await run("org", "set", "Acme")).toMatchObject({ code: 1, stderr: expect.stringContaining("give --engineer EMAIL or --no-engineer") });
+    expect(await run("org", "set", "Acme", "--engineer", "ADA@vendor.example")).toMatchObject({ code: 0, stdout: '"Acme": new cases go to ada@vendor.example\n' });
+    const ada = await inspect((db) => store.getStaffByEmail(db, "ada@vendor.example"));
+    expect((await inspect((db) => store.requireOrganizationByName(db, "Acme"))).engineerId).toBe(ada!.id);
+    expect(await run("org", "set", "Initech", "--no-engineer")).toMatchObject({ code: 0, stdout: '"Initech": no engineer of its own\n' });
+    expect((await inspect((db) => store.requireOrganizationByName(db, "Initech"))).engineerId).toBeNull();
+  });
+
   it("case list and case show print the case with its events and messages", async () => {
     expect((await run("case", "list")).stdout).toBe("(none)\n");
     const number = await inspect(async (db) => {

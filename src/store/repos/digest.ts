@@ -1,7 +1,7 @@
 /** The digest's reads: the cases it reports on, found by index, with only the columns it shows. */
-import { and, gt, inArray, lte, notInArray, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "../database.js";
-import { cases, type CaseStatusValue } from "../schema/index.js";
+import { cases, digestsSent, inboundRejections, type CaseStatusValue } from "../schema/index.js";
 
 const OPEN: CaseStatusValue[] = ["open", "waiting"];
 
@@ -34,4 +34,25 @@ export async function listDigestCases(db: Db, since: Date, now: Date): Promise<D
     })
     .from(cases)
     .where(and(or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))), lte(cases.openedAt, now)));
+}
+
+/** When the manager's previous digest (of a day before `day`) was recorded; null for the first one. */
+export async function previousDigestAt(db: Db, managerId: number, day: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ sentAt: digestsSent.sentAt })
+    .from(digestsSent)
+    .where(and(eq(digestsSent.managerId, managerId), lt(digestsSent.day, day)))
+    .orderBy(desc(digestsSent.day))
+    .limit(1);
+  return row?.sentAt ?? null;
+}
+
+/** Refused and quarantined inbound mail recorded in (since, now], counted by disposition and reason. */
+export async function rejectionCounts(db: Db, since: Date, now: Date): Promise<Array<{ disposition: string; reason: string; count: number }>> {
+  return db
+    .select({ disposition: inboundRejections.disposition, reason: inboundRejections.reasonCode, count: sql<number>`count(*)::int` })
+    .from(inboundRejections)
+    .where(and(inArray(inboundRejections.disposition, ["refused", "quarantined"]), gt(inboundRejections.at, since), lte(inboundRejections.at, now)))
+    .groupBy(inboundRejections.disposition, inboundRejections.reasonCode)
+    .orderBy(asc(inboundRejections.disposition), asc(inboundRejections.reasonCode));
 }

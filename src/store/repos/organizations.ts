@@ -65,3 +65,10 @@ export async function setContract(db: Db, id: number, contract: ServiceLevel[] |
   if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
   return row;
 }
+
+/** Sets (or, with null, removes) the engineer who hears first of the organization's new cases. */
+export async function setOrganizationEngineer(db: Db, id: number, engineerId: number | null): Promise<Organization> {
+  const [row] = await db.update(organizations).set({ engineerId }).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}

@@ -3,7 +3,7 @@
  * flag) and our staff. Emails are stored lowercased so lookups are exact and index-backed.
  */
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, pgTable, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ServiceLevel } from "../../policy/types.js";
 import { tstz } from "./columns.js";
 
@@ -24,6 +24,8 @@ export const organizations = pgTable(
     closedDates: text("closed_dates").array().notNull().default(sql`'{}'::text[]`),
     /** Service levels agreed with this customer (see src/policy/contract.ts); they precede the policy's. */
     contract: jsonb("contract").$type<ServiceLevel[]>(),
+    /** The engineer who hears first of this organization's new cases (`org add|set --engineer`). */
+    engineerId: integer("engineer_id").references((): AnyPgColumn => staff.id),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("organizations_name_key").on(t.name), index("organizations_domains_idx").using("gin", t.domains)],
