@@ -16,6 +16,8 @@ export interface Desk {
   caseTokenFormat: string;
   /** Zone of staff-facing times when a staff member has none. */
   timeZone: string;
+  /** Who is told of a quarantined message (config notifications.quarantine); absent or empty: the active managers. */
+  quarantineRecipients?: string[];
 }
 
 export function deskFromConfig(config: Config, policies: Map<string, Policy>): Desk {
@@ -26,5 +28,6 @@ export function deskFromConfig(config: Config, policies: Map<string, Policy>): D
     supportDomain: config.supportDomain,
     caseTokenFormat: config.caseToken,
     timeZone: config.timeZone,
+    quarantineRecipients: config.notifications.quarantine ?? [],
   };
 }

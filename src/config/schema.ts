@@ -117,6 +117,12 @@ export const configSchema = z
     log: z
       .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .prefault({}),
+    notifications: z
+      .strictObject({
+        /** Told at once of every quarantined message; unset or empty: the active managers. */
+        quarantine: z.array(email()).optional(),
+      })
+      .prefault({}),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

@@ -4,3 +4,4 @@ export * from "./cases.js";
 export * from "./mail.js";
 export * from "./outbox.js";
 export { bytea, tstz } from "./columns.js";
+export * from "./installation.js";
