@@ -13,6 +13,8 @@ export interface InboundSource {
   uidValidity: number | null;
   uid: number | null;
   receivedAt: number | null;
+  /** The message's bytes, kept with it should it be quarantined (so `quarantine retry` can replay it). */
+  raw?: Uint8Array;
 }
 
 export interface InboundMessageRecord {

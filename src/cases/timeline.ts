@@ -28,6 +28,7 @@ export const CASE_EVENT_KINDS = [
   "reminder-queued",
   "command-rejected",
   "attachments-purged",
+  "acknowledgment-withheld",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -26,8 +26,10 @@ import {
   nextCaseNumbers,
   suppressRecipientsOf,
 } from "../store/repos/inbound.js";
+import { insertDeferredAcknowledgments } from "../store/repos/deferred-acks.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import type { BatchFacts } from "./load.js";
+import { recordQuarantine } from "./quarantine.js";
 
 export type AppliedOutcome =
   | { outcome: "duplicate" }
@@ -60,7 +62,8 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
   );
   const opened = await openCases(tx, desk, facts, stored, now);
   const outgoing: NewOutgoing[] = [...opened.acknowledgments];
-  const rejections: RejectionRecord[] = [];
+  const rejections: Array<RejectionRecord & { replyKey?: string | null; replyWithheld?: string | null }> = [];
+  const quarantined: Array<RejectionRecord & { raw?: Uint8Array }> = [];
   const bounces: Array<{ ids: string[]; subject: string }> = [];
   const complaints: Array<{ ids: string[]; messageId: string | null }> = [];
   const joining: Array<Stored & { decision: InboundDecision & ThreadPlan }> = [];
@@ -77,8 +80,9 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         results[s.index] = { outcome: "thread", caseNumber: d.caseNumber };
         break;
       case "refuse": {
-        rejections.push(rejectionRecord(msg, src, "refused", d.reason, d.detail, now));
         const reply = d.reply ? refusalMessage(desk, msg, d) : null;
+        // The record says what was queued: the reply's key, or why none was (never a reply that was not).
+        rejections.push({ ...rejectionRecord(msg, src, "refused", d.reason, d.detail, now), replyKey: reply?.idempotencyKey ?? null, replyWithheld: d.replyWithheld ?? null });
         if (reply) outgoing.push(reply);
         results[s.index] = { outcome: "refuse" };
         break;
@@ -88,7 +92,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         results[s.index] = { outcome: "ignore" };
         break;
       case "quarantine":
-        rejections.push(rejectionRecord(msg, src, "quarantined", "unverified-sender", d.reason, now));
+        quarantined.push({ ...rejectionRecord(msg, src, "quarantined", "unverified-sender", d.reason, now), ...(src.raw ? { raw: src.raw } : {}) });
         results[s.index] = { outcome: "quarantine", quarantine: d.reason };
         break;
     }
@@ -100,6 +104,8 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
     ...complaints.map((c) => suppressRecipientsOf(tx, c.ids, { reason: "feedback report (complaint) about our mail", messageId: c.messageId, at: new Date(now) })),
   ]);
+  // Each with its bytes (no bulk insert for bytea) and its notice to the managers: rare, one by one.
+  for (const q of quarantined) await recordQuarantine(tx, desk, q, now);
   // One at a time, in order: a staff command and the customer reply after it act on the case as it is then.
   for (const j of joining) await applyThreadEntry(tx, { desk, decision: j.decision, msg: j.msg, messageRowId: j.rowId, now });
   return results;
@@ -131,17 +137,20 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
   const result: OpenedCases = { numbers: new Map(), acknowledgments: [] };
   const events: Parameters<typeof insertCaseEvents>[1] = [];
   const links: Array<{ messageRowId: number; caseId: number }> = [];
+  const deferred: Parameters<typeof insertDeferredAcknowledgments>[1] = [];
   plans.forEach((p, i) => {
     const caseRow = byNumber.get(numbers[i]!)!;
     result.numbers.set(p.s.index, caseRow.number);
     links.push({ messageRowId: p.s.rowId, caseId: caseRow.id });
     for (const e of p.opening.events) events.push({ ...e, caseId: caseRow.id, at });
+    const withheld = p.s.decision.acknowledgmentWithheld;
+    if (withheld?.later) deferred.push({ caseId: caseRow.id, address: p.contact.email, reason: withheld.reason, deferredAt: at });
     if (!p.s.decision.acknowledge) return;
     const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
     result.acknowledgments.push(
       acknowledgmentMessage({ desk, policy: p.policy, plan: p.s.decision, msg: p.s.msg, org: p.org, requester: p.contact, caseRow, initialResponse: p.opening.initialResponse, cc }),
     );
   });
-  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links)]);
+  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertDeferredAcknowledgments(tx, deferred)]);
   return result;
 }

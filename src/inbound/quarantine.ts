@@ -19,7 +19,7 @@ export async function quarantineRecipients(tx: Db, desk: Desk): Promise<string[]
 }
 
 /** Records a quarantined message and queues its notice, in the caller's transaction. */
-export async function recordQuarantine(tx: Db, desk: Desk, rejection: NewRejection & { disposition: "quarantined" }, now: number): Promise<{ row: Rejection; notified: string[] }> {
+export async function recordQuarantine(tx: Db, desk: Desk, rejection: NewRejection, now: number): Promise<{ row: Rejection; notified: string[] }> {
   const row = await insertRejection(tx, rejection);
   const to = await quarantineRecipients(tx, desk);
   if (to.length > 0) await enqueue(tx, quarantineNotice(desk, row, to), now);

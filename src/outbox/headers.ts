@@ -14,7 +14,8 @@ export type OutgoingKind =
   | "forward"
   | "command-error"
   | "digest"
-  | "quarantine-notice";
+  | "quarantine-notice"
+  | "acknowledgment-combined";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -25,6 +26,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   "breach-alert": "auto-generated",
   digest: "auto-generated",
   "quarantine-notice": "auto-generated",
+  "acknowledgment-combined": "auto-replied",
   "resolution-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
