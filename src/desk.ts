@@ -18,6 +18,8 @@ export interface Desk {
   timeZone: string;
   /** config notifications.newCase: who hears of a new case whose organization has no engineer. */
   newCaseRecipients?: string[];
+  /** Who is told of a quarantined message (config notifications.quarantine); absent or empty: the active managers. */
+  quarantineRecipients?: string[];
 }
 
 export function deskFromConfig(config: Config, policies: Map<string, Policy>): Desk {
@@ -29,5 +31,6 @@ export function deskFromConfig(config: Config, policies: Map<string, Policy>): D
     caseTokenFormat: config.caseToken,
     timeZone: config.timeZone,
     newCaseRecipients: config.notifications.newCase.map((a) => a.toLowerCase()),
+    quarantineRecipients: config.notifications.quarantine ?? [],
   };
 }

@@ -15,7 +15,7 @@ import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
 import { bodyText, planNewCase, summariseAttachments } from "./new-case.js";
-import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
+import { authorizationOf, autoReplyAllowed, autoReplyWithheld, isOurMessageId } from "./sender.js";
 import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
 
 type Found = { kind: "join"; caseNumber: number; via: ThreadPlan["via"] } | { kind: "new"; reason?: string };
@@ -105,5 +105,6 @@ function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string,
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {
   const silent = reason === "unknown-sender" && ctx.config.unknownSenders === "silent";
-  return { outcome: "refuse", reason, detail, reply: !silent && autoReplyAllowed(ctx, sender) };
+  const withheld = silent ? null : autoReplyWithheld(ctx, sender);
+  return { outcome: "refuse", reason, detail, reply: !silent && autoReplyAllowed(ctx, sender), ...(withheld ? { replyWithheld: withheld.reason } : {}) };
 }

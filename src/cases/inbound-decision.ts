@@ -105,6 +105,11 @@ export interface NewCasePlan {
   droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
   /** false only when the per-sender cap of automatic replies is reached. */
   acknowledge: boolean;
+  /**
+   * Why no acknowledgment goes out now, when acknowledge is false. `later`: held by the per-sender cap and
+   * sent, combined with the sender's other held ones, once the hour's window allows; else never (a complaint).
+   */
+  acknowledgmentWithheld?: { reason: string; later: boolean };
 }
 
 export interface ThreadPlan {
@@ -133,6 +138,8 @@ export interface RefusePlan {
   reply: boolean;
   /** Set for "ineligible": the request as it would have been opened. */
   policyId?: string;
+  /** Why no reply goes out when one was due (the per-sender cap, a complaint): logged at warn, recorded. */
+  replyWithheld?: string;
 }
 
 export interface IgnorePlan {

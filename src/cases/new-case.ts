@@ -9,6 +9,7 @@ import { isForwardSubject, stripQuotedHistory } from "../mail/quoted.js";
 import { chooseCaseType, chooseSeverity, missingFields } from "./intake/severity.js";
 import { normaliseEnvironment, readTemplate } from "./intake/template.js";
 import type { Policy } from "../policy/types.js";
+import { autoReplyWithheld } from "./sender.js";
 import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound-decision.js";
 
 /** The text a case stores: what the sender wrote this time, quoted history removed (forwards kept). */
@@ -38,7 +39,8 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
   const entitlements = contact.organization.entitlements;
   const severity = chooseSeverity(policy, { fields, subject: msg.subject, environment, caseType: caseType.id, entitlements });
   if (severity.refused) {
-    return { outcome: "refuse", reason: "ineligible", detail: severity.refused.reason, reply: acknowledge, policyId: policy.id };
+    const withheld = acknowledge ? null : autoReplyWithheld(ctx, contact.email);
+    return { outcome: "refuse", reason: "ineligible", detail: severity.refused.reason, reply: acknowledge, policyId: policy.id, ...(withheld ? { replyWithheld: withheld.reason } : {}) };
   }
   const missing = missingFields(policy, { ...fields, ...(environment && !fields.environment ? { environment } : {}) }, {
     severityGiven: severity.source !== "default",
@@ -62,5 +64,12 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
     attachments: summariseAttachments(msg),
     droppedAttachments: msg.droppedAttachments.map(({ filename, size, reason: why }) => ({ filename, size, reason: why })),
     acknowledge,
+    ...acknowledgmentWithheld(ctx, contact.email, acknowledge),
   };
+}
+
+/** Why the acknowledgment does not go now: the cap holds it for later; anything else withholds it for good. */
+function acknowledgmentWithheld(ctx: InboundContext, address: string, acknowledge: boolean): Pick<NewCasePlan, "acknowledgmentWithheld"> {
+  const withheld = acknowledge ? null : autoReplyWithheld(ctx, address);
+  return withheld ? { acknowledgmentWithheld: { reason: withheld.reason, later: withheld.capped } } : {};
 }

@@ -91,8 +91,12 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
     actor: plan.requester.email,
     data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate },
   };
-  const acknowledged = { kind: "acknowledged", actor: "system", data: { automatic: true } };
-  const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: received, data: e.data }));
+  // The trail holds only what happened: "acknowledged" when an acknowledgment is queued now; when it is
+  // held (the per-sender cap) or withheld, that is recorded instead, and "acknowledged" follows when queued.
+  const acknowledged = plan.acknowledge
+    ? { kind: "acknowledged", actor: "system", data: { automatic: true } as Record<string, unknown> }
+    : { kind: "acknowledgment-withheld", actor: "system", data: { reason: plan.acknowledgmentWithheld?.reason ?? "no acknowledgment", later: plan.acknowledgmentWithheld?.later ?? false } as Record<string, unknown> };
+  const trail = [opened, acknowledged].filter((e) => e.kind !== "acknowledgment-withheld").map((e) => ({ kind: e.kind, at: received, data: e.data }));
   const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
   const evaluation = evaluateTrail(policy, trail, facts, [], now);
   const past = evaluation.due;

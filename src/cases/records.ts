@@ -14,6 +14,8 @@ export interface InboundSource {
   uid: number | null;
   /** When the mailbox received it (IMAP INTERNALDATE, Maildir delivery time, `ingest` call or --received-at); null: unknown. */
   receivedAt: number | null;
+  /** The message's bytes, kept with it should it be quarantined (so `quarantine retry` can replay it). */
+  raw?: Uint8Array;
 }
 
 /**

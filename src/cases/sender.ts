@@ -17,9 +17,20 @@ export function authorizationOf(ctx: Pick<InboundContext, "sender">, auth: AuthR
  * hour, whatever else happens: two mail robots answering each other stop here. Never to ourselves.
  */
 export function autoReplyAllowed(ctx: Pick<InboundContext, "autoReplyCount" | "config" | "sender">, sender: string): boolean {
-  if (sender === "" || ctx.sender.complained) return false;
-  if (ctx.config.ourAddresses.some((a) => normalizeAddress(a) === sender)) return false;
-  return ctx.autoReplyCount < ctx.config.autoReplyCapPerHour;
+  return autoReplyWithheld(ctx, sender) === null;
+}
+
+/**
+ * Why no automatic reply may go to `sender` now, or null when one may. `capped`: only the hour's cap
+ * stands in the way (an acknowledgment can wait for the window); otherwise it never may.
+ */
+export function autoReplyWithheld(ctx: Pick<InboundContext, "autoReplyCount" | "config" | "sender">, sender: string): { reason: string; capped: boolean } | null {
+  if (sender === "") return { reason: "the message has no sender address", capped: false };
+  if (ctx.sender.complained) return { reason: `${sender} complained about our mail (feedback report)`, capped: false };
+  if (ctx.config.ourAddresses.some((a) => normalizeAddress(a) === sender)) return { reason: `${sender} is our own address`, capped: false };
+  if (ctx.autoReplyCount < ctx.config.autoReplyCapPerHour) return null;
+  const cap = ctx.config.autoReplyCapPerHour;
+  return { reason: `per-sender cap: ${sender} already had ${ctx.autoReplyCount} automatic replies in the last hour (autoReplyCapPerHour: ${cap})`, capped: true };
 }
 
 /** A Message-ID we generated: its domain is one of ours ("…@support-inbox.local"). */

@@ -29,6 +29,7 @@ export const CASE_EVENT_KINDS = [
   "command-rejected",
   "attachments-purged",
   "reminders-past",
+  "acknowledgment-withheld",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

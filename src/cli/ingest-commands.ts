@@ -11,7 +11,8 @@ import type { Command } from "commander";
 import { createCliContext, type AppContext } from "../context.js";
 import { AppError } from "../errors.js";
 import { isRetryable, isUndefinedTable } from "../store/errors.js";
-import { attachRawToQuarantined, insertRejection } from "../store/repos/mailboxes.js";
+import { attachRawToQuarantined } from "../store/repos/mailboxes.js";
+import { recordQuarantine } from "../inbound/quarantine.js";
 import { caseNumberOfMessage } from "../store/repos/messages.js";
 import { deskFromConfig } from "../desk.js";
 import { recordedErrorText } from "../inbound/error-text.js";
@@ -115,7 +116,7 @@ async function ingest(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Bu
   } catch (error) {
     // Database unreachable, restarting or overloaded (store/errors.ts): the same message will go through later.
     if (isRetryable(error)) return fail(EX_TEMPFAIL, `${messageOf(error)} (temporary failure: the MTA keeps the message and retries)`);
-    return quarantine(ctx, mailbox, raw, error, json);
+    return quarantine(ctx, deps, mailbox, raw, error, json);
   }
 }
 
@@ -132,14 +133,16 @@ async function summarisePastBreaches(deps: Deps, mailbox: MailboxInfo): Promise<
 }
 
 /** The message cannot be processed: keep it, raw bytes and all, where an operator finds it. */
-async function quarantine(ctx: AppContext, mailbox: MailboxInfo, raw: Buffer, error: unknown, json: boolean): Promise<number> {
+async function quarantine(ctx: AppContext, deps: Deps, mailbox: MailboxInfo, raw: Buffer, error: unknown, json: boolean): Promise<number> {
   const code = error instanceof AppError ? error.code : "processing-failed";
   let id: number;
   try {
-    ({ id } = await insertRejection(ctx.database.db, {
+    // The record and the notice to the managers in one transaction (inbound/quarantine.ts).
+    const now = ctx.clock.now();
+    ({ id } = (await ctx.database.db.transaction((tx) => recordQuarantine(tx, deps.desk, {
       mailbox: mailbox.name, messageId: null, sourceUidValidity: null, sourceUid: null, from: null, subject: null,
-      reasonCode: code, detail: recordedErrorText(error), disposition: "quarantined", attempts: 1, at: new Date(ctx.clock.now()), raw,
-    }));
+      reasonCode: code, detail: recordedErrorText(error), disposition: "quarantined", attempts: 1, at: new Date(now), raw,
+    }, now))).row);
   } catch (recordError) {
     return fail(EX_TEMPFAIL, `${messageOf(error)}; recording it as quarantined failed too (${messageOf(recordError)}), so the MTA should retry`);
   }

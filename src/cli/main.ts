@@ -15,6 +15,7 @@ import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
+import { registerQuarantineCommands } from "./quarantine-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRetentionCommands(program);
   registerContractCommands(program);
   registerOrgEngineerCommands(program);
+  registerQuarantineCommands(program);
   return program;
 }
 

@@ -118,6 +118,8 @@ export const configSchema = z
       .strictObject({
         /** Who hears of a new case when its organization has no engineer of its own (else: every active engineer). */
         newCase: z.array(email()).default([]),
+        /** Told at once of every quarantined message; unset or empty: the active managers. */
+        quarantine: z.array(email()).optional(),
       })
       .prefault({}),
     log: z

@@ -30,10 +30,12 @@ import {
   nextCaseNumbers,
   suppressRecipientsOf,
 } from "../store/repos/inbound.js";
+import { insertDeferredAcknowledgments } from "../store/repos/deferred-acks.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import { insertPastBreaches, type NewPastBreach } from "../store/repos/past-breaches.js";
 import { listStaff } from "../store/repos/staff.js";
 import type { BatchFacts } from "./load.js";
+import { recordQuarantine } from "./quarantine.js";
 
 export type AppliedOutcome =
   | { outcome: "duplicate" }
@@ -66,7 +68,8 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
   );
   const opened = await openCases(tx, desk, facts, stored, now);
   const outgoing: NewOutgoing[] = [...opened.mail];
-  const rejections: RejectionRecord[] = [];
+  const rejections: Array<RejectionRecord & { replyKey?: string | null; replyWithheld?: string | null }> = [];
+  const quarantined: Array<RejectionRecord & { raw?: Uint8Array }> = [];
   const bounces: Array<{ ids: string[]; subject: string }> = [];
   const complaints: Array<{ ids: string[]; messageId: string | null }> = [];
   const joining: Array<Stored & { decision: InboundDecision & ThreadPlan }> = [];
@@ -83,8 +86,9 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         results[s.index] = { outcome: "thread", caseNumber: d.caseNumber };
         break;
       case "refuse": {
-        rejections.push(rejectionRecord(msg, src, "refused", d.reason, d.detail, now));
         const reply = d.reply ? refusalMessage(desk, msg, d) : null;
+        // The record says what was queued: the reply's key, or why none was (never a reply that was not).
+        rejections.push({ ...rejectionRecord(msg, src, "refused", d.reason, d.detail, now), replyKey: reply?.idempotencyKey ?? null, replyWithheld: d.replyWithheld ?? null });
         if (reply) outgoing.push(reply);
         results[s.index] = { outcome: "refuse" };
         break;
@@ -94,7 +98,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         results[s.index] = { outcome: "ignore" };
         break;
       case "quarantine":
-        rejections.push(rejectionRecord(msg, src, "quarantined", "unverified-sender", d.reason, now));
+        quarantined.push({ ...rejectionRecord(msg, src, "quarantined", "unverified-sender", d.reason, now), ...(src.raw ? { raw: src.raw } : {}) });
         results[s.index] = { outcome: "quarantine", quarantine: d.reason };
         break;
     }
@@ -106,6 +110,8 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
     ...bounces.map((b) => markBounced(tx, b.ids, `bounce: ${b.subject}`)),
     ...complaints.map((c) => suppressRecipientsOf(tx, c.ids, { reason: "feedback report (complaint) about our mail", messageId: c.messageId, at: new Date(now) })),
   ]);
+  // Each with its bytes (no bulk insert for bytea) and its notice to the managers: rare, one by one.
+  for (const q of quarantined) await recordQuarantine(tx, desk, q, now);
   // One at a time, in order: a staff command and the customer reply after it act on the case as it is then.
   for (const j of joining) await applyThreadEntry(tx, { desk, decision: j.decision, msg: j.msg, messageRowId: j.rowId, now });
   return results;
@@ -139,6 +145,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
   const events: Parameters<typeof insertCaseEvents>[1] = [];
   const links: Array<{ messageRowId: number; caseId: number }> = [];
   const pastBreaches: NewPastBreach[] = [];
+  const deferred: Parameters<typeof insertDeferredAcknowledgments>[1] = [];
   plans.forEach((p, i) => {
     const caseRow = byNumber.get(numbers[i]!)!;
     result.numbers.set(p.s.index, caseRow.number);
@@ -147,6 +154,8 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     for (const b of p.opening.pastBreaches) {
       pastBreaches.push({ caseId: caseRow.id, mailbox: p.s.src.mailbox.name, reminderKey: b.key, metric: b.metric, dueAt: new Date(b.at), notify: b.notify, foundAt: new Date(now) });
     }
+    const withheld = p.s.decision.acknowledgmentWithheld;
+    if (withheld?.later) deferred.push({ caseId: caseRow.id, address: p.contact.email, reason: withheld.reason, deferredAt: at });
     if (p.s.decision.acknowledge) {
       const cc = p.policy.ackCcDtcs ? dtcs.filter((c) => c.organizationId === p.org.id && c.id !== p.contact.id).map((c) => c.email) : [];
       result.mail.push(
@@ -158,7 +167,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     if (notice) result.mail.push(notice.mail);
     events.push({ kind: notice ? "engineers-notified" : "engineers-not-notified", actor: "system", caseId: caseRow.id, at, data: notice?.event ?? { reason: "no active engineer, no notifications.newCase address and no organization engineer" } });
   });
-  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertPastBreaches(tx, pastBreaches)]);
+  await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertPastBreaches(tx, pastBreaches), insertDeferredAcknowledgments(tx, deferred)]);
   return result;
 }
 

@@ -172,7 +172,7 @@ async function processBatch(
   for (const { source: m, parsed: result } of batch) {
     if (held.isHeld(m) || stop) continue;
     if ("error" in result) await failed(m, result.error);
-    else items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt) } });
+    else items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt, m.raw) } });
   }
   if (signal?.aborted || stop || items.length === 0) return { done, stop };
   let results: ItemResult[] | null = null;
@@ -198,7 +198,7 @@ async function processBatch(
     if (held.isHeld(m)) continue;
     let applied: AppliedOutcome;
     try {
-      ({ applied } = await retryTransient(() => processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt }), signal ? { signal } : {}));
+      ({ applied } = await retryTransient(() => processParsedMessage(deps, mailbox, item.msg, { key: m.key, receivedAt: m.receivedAt, raw: m.raw }), signal ? { signal } : {}));
     } catch (error) {
       if (isConnectionLoss(error)) throw error;
       await failed(m, error);

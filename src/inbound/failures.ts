@@ -7,12 +7,13 @@
  */
 import type { MailSource, MessageKey, SourceMessage } from "../sources/types.js";
 import { isRetryable } from "../store/errors.js";
-import { clearProcessingAttempts, insertRejection, recordProcessingFailure, sourceKey } from "../store/repos/mailboxes.js";
+import { clearProcessingAttempts, recordProcessingFailure, sourceKey } from "../store/repos/mailboxes.js";
 import type { AppliedOutcome } from "./apply.js";
 import { recordedErrorText } from "./error-text.js";
 import { groupingFacts } from "./groups.js";
 import type { MailboxInfo } from "./load.js";
 import { numericKey, type InboundDeps } from "./process.js";
+import { recordQuarantine } from "./quarantine.js";
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
 
@@ -120,7 +121,9 @@ export async function recordFailure(deps: InboundDeps, source: MailSource, mailb
 
 async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, error: string, attempts: number) {
   const { key, raw } = item;
-  await insertRejection(deps.db, {
+  const now = deps.clock.now();
+  // The record and the notice to the managers together: a quarantine nobody hears of is not visible.
+  const { row } = await deps.db.transaction((tx) => recordQuarantine(tx, deps.desk, {
     mailbox: mailbox.name,
     messageId: null,
     sourceUidValidity: numericKey(key.uidValidity),
@@ -131,8 +134,8 @@ async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: S
     detail: error,
     disposition: "quarantined",
     attempts,
-    at: new Date(deps.clock.now()),
+    at: new Date(now),
     raw,
-  });
-  deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, attempts }, "message quarantined after repeated failures; the mailbox moves on");
+  }, now));
+  deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, attempts, quarantineId: row.id }, "message quarantined after repeated failures; the mailbox moves on");
 }

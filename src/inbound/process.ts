@@ -79,11 +79,12 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
 
 export const numericKey = (s: string | undefined): number | null => (s !== undefined && /^\d+$/.test(s) ? Number(s) : null);
 
-export const inboundSource = (mailbox: MailboxInfo, key: MessageKey | undefined, receivedAt: number | null): InboundSource => ({
+export const inboundSource = (mailbox: MailboxInfo, key: MessageKey | undefined, receivedAt: number | null, raw?: Uint8Array): InboundSource => ({
   mailbox,
   uidValidity: numericKey(key?.uidValidity),
   uid: numericKey(key?.uid),
   receivedAt,
+  ...(raw ? { raw } : {}),
 });
 
 /** Parses and applies one raw message (the `ingest` command, tests). */
@@ -93,7 +94,7 @@ export async function processRawMessage(
   raw: Buffer,
   source: { key?: MessageKey; receivedAt: number | null },
 ): Promise<ProcessedMessage> {
-  return processParsedMessage(deps, mailbox, await (deps.parser ?? inlineParser).parse(raw, deps.limits), source);
+  return processParsedMessage(deps, mailbox, await (deps.parser ?? inlineParser).parse(raw, deps.limits), { ...source, raw });
 }
 
 /** One parsed message as a batch of one, in its own transaction. */
@@ -101,9 +102,9 @@ export async function processParsedMessage(
   deps: InboundDeps,
   mailbox: MailboxInfo,
   msg: NormalizedMessage,
-  source: { key?: MessageKey; receivedAt: number | null },
+  source: { key?: MessageKey; receivedAt: number | null; raw?: Uint8Array },
 ): Promise<ProcessedMessage> {
-  const item = { msg, src: inboundSource(mailbox, source.key, source.receivedAt) };
+  const item = { msg, src: inboundSource(mailbox, source.key, source.receivedAt, source.raw) };
   const [result] = await deps.db.transaction((tx) => applyBatch(tx, deps.desk, mailbox, deps.config, [item], deps.clock.now()));
   logOutcome(deps.logger, mailbox, msg, result!);
   return { ...result!, msg };
@@ -129,6 +130,9 @@ export function logOutcome(logger: InboundLogger, mailbox: MailboxInfo, msg: Nor
     ...(decision ? { classification: decision.classification.kind, senderAuthorization: decision.authorization } : {}),
   };
   logger.info(fields, OUTCOME_TEXT[applied.outcome] ?? applied.outcome);
+  const withheld = decision?.outcome === "new-case" ? decision.acknowledgmentWithheld : undefined;
+  if (withheld) logger.warn({ ...fields, reason: withheld.reason }, withheld.later ? "acknowledgment held by the per-sender cap; it goes out combined when the hour's window allows" : "acknowledgment withheld");
+  if (decision?.outcome === "refuse" && decision.replyWithheld) logger.warn({ ...fields, reason: decision.replyWithheld }, "refusal not sent");
   const complaint = decision && (decision.outcome === "thread" || decision.outcome === "ignore") ? decision.complaintAbout : undefined;
   if (complaint?.length) logger.warn({ ...fields, reported: complaint }, "feedback report (complaint) about our mail: no more automatic mail to its recipients");
 }

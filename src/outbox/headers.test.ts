@@ -23,6 +23,12 @@ describe("outgoing headers", () => {
     expect(a).toMatch(/^[0-9a-f]{32}@support\.vendor\.example$/);
   });
 
+  it("gives the same key another Message-ID in another installation", () => {
+    const here = messageIdFor("case:1:acknowledgment", "support.vendor.example", "0f3c9a");
+    expect(here).toBe(messageIdFor("case:1:acknowledgment", "support.vendor.example", "0f3c9a"));
+    expect(here).not.toBe(messageIdFor("case:1:acknowledgment", "support.vendor.example", "77ab01"));
+  });
+
   it("answers a message with In-Reply-To its id and References ending with it", () => {
     expect(threadRefs({ messageId: "c@x", references: ["a@x", "b@x"] })).toEqual({
       inReplyTo: "c@x",

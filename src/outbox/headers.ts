@@ -15,7 +15,9 @@ export type OutgoingKind =
   | "command-error"
   | "digest"
   | "past-breaches"
-  | "new-case";
+  | "new-case"
+  | "quarantine-notice"
+  | "acknowledgment-combined";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -27,6 +29,8 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   digest: "auto-generated",
   "past-breaches": "auto-generated",
   "new-case": "auto-generated",
+  "quarantine-notice": "auto-generated",
+  "acknowledgment-combined": "auto-replied",
   "resolution-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
@@ -40,10 +44,20 @@ export function headerSafe(value: string, maxLength = 900): string {
   return flat.length > maxLength ? flat.slice(0, maxLength - 1) + "…" : flat;
 }
 
-/** Deterministic Message-ID from the outbox idempotency key: a retried send reuses the same id. */
-export function messageIdFor(idempotencyKey: string, supportDomain: string): string {
-  const digest = createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 32);
+/**
+ * Deterministic Message-ID from the outbox idempotency key and the installation's random id: a retried
+ * send reuses the same id, and another installation (or this one after a reset to a new database) never
+ * makes the same id for its case #1, which a mail client would hide as a duplicate. The outbox (queue.ts)
+ * mixes the installation id in when it queues the mail.
+ */
+export function messageIdFor(idempotencyKey: string, supportDomain: string, installationId = ""): string {
+  const digest = createHash("sha256").update(installationId ? `${installationId}\u0000${idempotencyKey}` : idempotencyKey).digest("hex").slice(0, 32);
   return `${digest}@${supportDomain}`;
+}
+
+/** The domain of a Message-ID ("…@support.example" → "support.example"). */
+export function messageIdDomain(messageId: string): string {
+  return messageId.slice(messageId.lastIndexOf("@") + 1);
 }
 
 /** "[Case #{number}]" with the number filled in. */

@@ -16,6 +16,8 @@ import {
   type OutboxAttachment,
   type OutboxRow,
 } from "../store/repos/outbox.js";
+import { installationId } from "../store/repos/installation.js";
+import { messageIdDomain, messageIdFor } from "./headers.js";
 import type { DeliveryResult } from "./sender.js";
 import { retryDelay, shouldGiveUp, type RetryPolicy, DEFAULT_RETRY } from "./retry.js";
 
@@ -30,6 +32,11 @@ export interface NewOutgoing {
   cc?: string[];
   replyTo?: string | null;
   subject: string;
+  /**
+   * messageIdFor(idempotencyKey, supportDomain): queuing keeps its domain and mixes the database's
+   * installation id into the rest, so the stored row (sent as is, retries included) is unique to this
+   * installation.
+   */
   messageId: string;
   inReplyTo?: string | null;
   references?: string[];
@@ -39,10 +46,15 @@ export interface NewOutgoing {
   attachments?: OutboxAttachment[];
 }
 
+/** The Message-ID a queued row is stored and sent with: fixed per key, unique per installation. */
+const ownMessageId = (row: NewOutgoing, installation: string): string => messageIdFor(row.idempotencyKey, messageIdDomain(row.messageId), installation);
+
 /** Queues a message; false when a row with the same idempotency key already exists. */
 export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<boolean> {
+  const installation = await installationId(tx);
   const { inserted } = await insertOutbox(tx, {
     ...row,
+    messageId: ownMessageId(row, installation),
     cc: row.cc ?? [],
     references: row.references ?? [],
     headers: row.headers ?? {},
@@ -57,10 +69,12 @@ export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<bo
 export async function enqueueMany(tx: Db, rows: NewOutgoing[], now: number): Promise<number> {
   if (rows.length === 0) return 0;
   const at = new Date(now);
+  const installation = await installationId(tx);
   return insertOutboxMany(
     tx,
     rows.map((row) => ({
       ...row,
+      messageId: ownMessageId(row, installation),
       cc: row.cc ?? [],
       references: row.references ?? [],
       headers: row.headers ?? {},

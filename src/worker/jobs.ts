@@ -21,6 +21,7 @@ import { DatabaseWatch } from "./database-watch.js";
 import { ownedJob, ownedService } from "../inbound/mailbox-owner.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
+import { heldAcknowledgmentsTick } from "../scheduler/held-acks.js";
 
 export interface WorkerWiring {
   jobs: Job[];
@@ -78,7 +79,9 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
     name: "scheduler",
     run: async (signal) => {
       const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
-      if (queued > 0) outbox.wake();
+      // Acknowledgments the per-sender cap held back, combined, once the hour's window allows.
+      const held = await heldAcknowledgmentsTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), capPerHour: ctx.config.autoReplyCapPerHour, signal });
+      if (queued + held.queued > 0) outbox.wake();
     },
   };
 

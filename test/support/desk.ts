@@ -20,7 +20,7 @@ import { ManualClock, type Clock } from "../../src/clock/clock.js";
 import { MaildirSource } from "../../src/sources/maildir.js";
 import type { TestDatabase } from "./db.js";
 import { SUPPORT } from "../../harness/support-address.js";
-import { attachments, caseEvents, cases, contacts, inboundRejections, messages, organizations, outbox, pastBreaches, processingAttempts, staff, suppressedAddresses } from "../../src/store/schema/index.js";
+import { attachments, caseEvents, deferredAcknowledgments, cases, contacts, inboundRejections, messages, organizations, outbox, pastBreaches, processingAttempts, staff, suppressedAddresses } from "../../src/store/schema/index.js";
 
 export { SUPPORT };
 
@@ -68,7 +68,7 @@ export async function seedAcme(db: Db, opts: { policyId?: string; entitlements?:
 
 /** Empties everything the inbound pipeline writes and the directory, then seeds Acme again. */
 export async function resetAndSeedAcme(db: Db) {
-  for (const t of [outbox, attachments, caseEvents, messages, pastBreaches, cases, inboundRejections, processingAttempts, suppressedAddresses, contacts, organizations, staff]) await db.delete(t);
+  for (const t of [deferredAcknowledgments, outbox, attachments, caseEvents, messages, pastBreaches, cases, inboundRejections, processingAttempts, suppressedAddresses, contacts, organizations, staff]) await db.delete(t);
   return seedAcme(db);
 }
 

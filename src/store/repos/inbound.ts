@@ -89,7 +89,7 @@ export async function autoRepliesTo(db: Db, addresses: string[], now: number): P
   const rows = await db
     .select({ address: sql<string>`t.address`, n: sql<number>`count(*)::int` })
     .from(sql`${outbox}, unnest(${outbox.to}) as t(address)`)
-    .where(and(inArray(outbox.kind, ["acknowledgment", "refusal"]), gte(outbox.createdAt, new Date(now - 3_600_000)), sql`t.address = any(${sql.param(addresses)}::text[])`))
+    .where(and(inArray(outbox.kind, ["acknowledgment", "refusal", "acknowledgment-combined"]), gte(outbox.createdAt, new Date(now - 3_600_000)), sql`t.address = any(${sql.param(addresses)}::text[])`))
     .groupBy(sql`t.address`);
   return new Map(rows.map((r) => [r.address, r.n]));
 }

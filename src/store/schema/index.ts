@@ -5,3 +5,4 @@ export * from "./mail.js";
 export * from "./outbox.js";
 export { bytea, tstz } from "./columns.js";
 export * from "./past-breaches.js";
+export * from "./installation.js";

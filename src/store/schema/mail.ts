@@ -106,6 +106,13 @@ export const inboundRejections = pgTable(
     attempts: integer("attempts").notNull().default(1),
     at: tstz("at").notNull(),
     raw: bytea("raw"),
+    /** A refusal's reply: the outbox key it was queued under; null when none was queued. */
+    replyKey: text("reply_key"),
+    /** Why no reply was queued (the per-sender cap, a complaint), when one was due. */
+    replyWithheld: text("reply_withheld"),
+    /** A quarantined message run through intake again (`quarantine retry`): when, and what became of it. */
+    retriedAt: tstz("retried_at"),
+    retryOutcome: text("retry_outcome"),
   },
   (t) => [
     index("inbound_rejections_at_idx").on(t.at),

@@ -86,3 +86,23 @@ export const suppressedAddresses = pgTable("suppressed_addresses", {
   complaintMessageId: text("complaint_message_id"),
   at: tstz("at").notNull(),
 });
+
+/**
+ * Acknowledgments held back by the per-sender cap (autoReplyCapPerHour) for a verified DTC's new cases:
+ * never dropped, they go out combined in one message as soon as the hour's window allows (scheduler's
+ * acknowledgment job). `combinedKey` is the outbox key of that message once it is queued.
+ */
+export const deferredAcknowledgments = pgTable(
+  "deferred_acknowledgments",
+  {
+    caseId: integer("case_id")
+      .primaryKey()
+      .references(() => cases.id),
+    address: text("address").notNull(),
+    reason: text("reason").notNull(),
+    deferredAt: tstz("deferred_at").notNull(),
+    combinedKey: text("combined_key"),
+    queuedAt: tstz("queued_at"),
+  },
+  (t) => [index("deferred_acknowledgments_pending_idx").on(t.address).where(sql`${t.combinedKey} is null`)],
+);
