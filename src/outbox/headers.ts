@@ -13,7 +13,8 @@ export type OutgoingKind =
   | "relay"
   | "forward"
   | "command-error"
-  | "digest";
+  | "digest"
+  | "query-hours-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -27,6 +28,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
   forward: null,
+  "query-hours-notice": "auto-generated",
 };
 
 /** One line, no control characters, bounded length: safe to put in any header. */
