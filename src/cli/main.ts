@@ -14,6 +14,7 @@ import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
+import { registerOrgSetCommands } from "./org-set-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCaseCommands(program);
   registerRetentionCommands(program);
   registerContractCommands(program);
+  registerOrgSetCommands(program);
   return program;
 }
 
