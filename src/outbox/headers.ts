@@ -13,7 +13,8 @@ export type OutgoingKind =
   | "relay"
   | "forward"
   | "command-error"
-  | "digest";
+  | "digest"
+  | "entitlement-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -24,6 +25,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   "breach-alert": "auto-generated",
   digest: "auto-generated",
   "resolution-notice": "auto-generated",
+  "entitlement-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
   forward: null,
