@@ -15,6 +15,7 @@ import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
 import { registerOrgSetCommands } from "./org-set-commands.js";
+import { registerUsageCommands } from "./usage-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRetentionCommands(program);
   registerContractCommands(program);
   registerOrgSetCommands(program);
+  registerUsageCommands(program);
   return program;
 }
 
