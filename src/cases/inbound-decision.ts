@@ -10,6 +10,7 @@ import type { TokenCase } from "../mail/threading.js";
 import type { Deployment } from "./intake/environment.js";
 import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
+import type { OrganizationTerms } from "../entitlements/organization.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -18,6 +19,28 @@ export interface OrganizationInfo {
   entitlements: EntitlementId[];
   domains: string[];
   timeZone: string | null;
+  /** Contract term, agreement, account contact and (when tickets count) cases; absent: no contract recorded. */
+  terms?: OrganizationTerms;
+}
+
+/** Why a DTC's request opens no case: the contract is not running (src/cases/intake/contract.ts). */
+export interface ContractRefusal {
+  state: "not-started" | "ended";
+  /** The end day ("ended on") or the start day ("starts on"), YYYY-MM-DD. */
+  date: string;
+  /** Whom to contact about the agreement, or null (the support address is given). */
+  contact: string | null;
+  detail: string;
+}
+
+/** The contract year's ticket count when a case is opened for an organization that counts tickets. */
+export interface QuotaMark {
+  year: number;
+  used: number;
+  allowance: number;
+  /** The allowance is used up: the case is opened, but charged under the agreement. */
+  chargeable: boolean;
+  accountContact: string | null;
 }
 
 export interface ContactInfo {
@@ -105,6 +128,10 @@ export interface NewCasePlan {
   droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
   /** false only when the per-sender cap of automatic replies is reached. */
   acknowledge: boolean;
+  /** Set when the organization counts tickets (Infotecs): the year's count, and whether this case is chargeable. */
+  quota?: QuotaMark;
+  /** Set when the policy flags emergencies (Infotecs Premium) and the request asks for one: the policy's reason. */
+  emergency?: string;
 }
 
 export interface ThreadPlan {
@@ -122,7 +149,7 @@ export interface ThreadPlan {
   complaintAbout?: string[];
 }
 
-export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible";
+export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive";
 
 export interface RefusePlan {
   outcome: "refuse";
@@ -133,6 +160,8 @@ export interface RefusePlan {
   reply: boolean;
   /** Set for "ineligible": the request as it would have been opened. */
   policyId?: string;
+  /** Set for "contract-inactive": the date the agreement ended or starts, and whom to contact. */
+  contract?: ContractRefusal;
 }
 
 export interface IgnorePlan {

@@ -15,6 +15,8 @@ import type { MetricStatus } from "../sla/types.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { NewCasePlan } from "./inbound-decision.js";
 import { formatBytes, formatDue, readerZone } from "./present.js";
+import type { Agreement } from "../entitlements/agreement.js";
+import { withAgreedHours } from "../entitlements/hours.js";
 
 /** What opening a case needs to know of the organization. */
 export interface OpeningOrganization {
@@ -23,6 +25,7 @@ export interface OpeningOrganization {
   timeZone: string | null;
   closedDates: string[];
   contract: ServiceLevel[] | null;
+  agreement?: Agreement | null;
 }
 
 /** What opening a case needs to know of the requester. */
@@ -74,7 +77,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
   };
   const acknowledged = { kind: "acknowledged", actor: "system", data: { automatic: true } };
   const trail = [opened, acknowledged].map((e) => ({ kind: e.kind, at: now, data: e.data }));
-  const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
+  const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract, agreement: org.agreement ?? null };
   const evaluation = evaluateTrail(policy, trail, facts, [], now);
   const at = new Date(now);
   return {
@@ -129,7 +132,9 @@ function coverageWords(policy: Policy, plan: NewCasePlan, contract: ServiceLevel
 
 /** The acknowledgment of a new case, ready for the outbox. Pure. */
 export function acknowledgmentMessage(a: AckInput): NewOutgoing {
-  const { desk, policy, plan, msg, caseRow } = a;
+  const { desk, plan, msg, caseRow } = a;
+  // The organization's own hours, when agreed, are the ones its acknowledgment names.
+  const policy = withAgreedHours(a.policy, a.org.agreement?.hours);
   const zone = readerZone(a.requester.timeZone, a.org.timeZone, policy.calendar.zone);
   const severityName = (id: string | undefined) => policy.severities.find((s) => s.id === id)?.name ?? id ?? "";
   const body = desk.templates.render("acknowledgment", {
@@ -150,6 +155,7 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),
     policyName: policy.name,
     supportAddress: desk.fromAddress,
+    quota: plan.quota ?? null,
   });
   const key = `case:${caseRow.number}:acknowledgment`;
   return {

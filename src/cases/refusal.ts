@@ -18,6 +18,7 @@ export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: Decisio
     organizationName: plan.reason === "unknown-sender" ? null : plan.organizationName,
     ineligible: plan.reason === "ineligible" ? plan.detail : null,
     supportAddress: desk.fromAddress,
+    contract: plan.contract ? { ended: plan.contract.state === "ended", date: plan.contract.date, contact: plan.contract.contact ?? desk.fromAddress } : null,
   });
   return {
     idempotencyKey: key,

@@ -14,6 +14,8 @@ import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
+import { registerOrgSetCommands } from "./org-set-commands.js";
+import { registerUsageCommands } from "./usage-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerCaseCommands(program);
   registerRetentionCommands(program);
   registerContractCommands(program);
+  registerOrgSetCommands(program);
+  registerUsageCommands(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { createCliContext } from "../context.js";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
 import { checkDay, checkEmail, checkZone, collect, out, readText, table, withDatabase } from "./cli-support.js";
+import { checkContractTerm } from "./org-set-commands.js";
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -36,6 +37,7 @@ function registerOrgCommands(org: Command): void {
     .option("--plan <plan>", "support plan")
     .option("--contract-start <date>", "contract start, YYYY-MM-DD")
     .option("--contract-end <date>", "contract end, YYYY-MM-DD")
+    .option("--account-contact <text>", 'whom customers ask about the agreement, e.g. "Jane Roe <jane@vendor.example>"')
     .option("--closed <date>", "a day the organization is closed, YYYY-MM-DD: business-hour clocks stop (repeatable)", collect, [])
     .action(async (o: OrgAddOptions, command: Command) => {
       await withDatabase(command, async (db, ctx) => {
@@ -49,8 +51,8 @@ function registerOrgCommands(org: Command): void {
           domains: o.domain,
           entitlements: o.entitlement,
           plan: o.plan ?? null,
-          contractStart: checkDay(o.contractStart, "--contract-start"),
-          contractEnd: checkDay(o.contractEnd, "--contract-end"),
+          ...checkContractTerm(o.contractStart ?? null, o.contractEnd ?? null),
+          accountContact: o.accountContact?.trim() || null,
           closedDates: o.closed.map((d) => checkDay(d, "--closed")!),
         });
         out(`organization "${created.name}" added (policy ${created.policyId})`);
@@ -188,6 +190,7 @@ interface OrgAddOptions {
   plan?: string;
   contractStart?: string;
   contractEnd?: string;
+  accountContact?: string;
   closed: string[];
 }
 

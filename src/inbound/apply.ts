@@ -27,6 +27,8 @@ import {
   suppressRecipientsOf,
 } from "../store/repos/inbound.js";
 import { insertAttachments } from "../store/repos/messages.js";
+import { listStaff } from "../store/repos/staff.js";
+import { chargeableNotice, emergencyNotice } from "../cases/entitlement-notices.js";
 import type { BatchFacts } from "./load.js";
 
 export type AppliedOutcome =
@@ -143,5 +145,20 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     );
   });
   await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links)]);
+  result.acknowledgments.push(...(await entitlementNotices(tx, desk, plans.map((p, i) => ({ plan: p.s.decision, caseRow: byNumber.get(numbers[i]!)! })))));
   return result;
+}
+
+/** A chargeable case (account contact and managers) and an emergency request (managers), told once per case. */
+async function entitlementNotices(tx: Db, desk: Desk, opened: Array<{ plan: NewCasePlan; caseRow: { id: number; number: number; subject: string } }>): Promise<NewOutgoing[]> {
+  const telling = opened.filter((o) => o.plan.quota?.chargeable || o.plan.emergency);
+  if (telling.length === 0) return [];
+  const managers = (await listStaff(tx, { role: "manager", activeOnly: true })).map((m) => m.email);
+  return telling.flatMap(({ plan, caseRow }) => {
+    const ref = { ...caseRow, organization: plan.organization.name };
+    return [
+      plan.quota?.chargeable ? chargeableNotice(desk, ref, plan.quota, managers) : null,
+      plan.emergency ? emergencyNotice(desk, ref, plan.emergency, managers) : null,
+    ].filter((m): m is NewOutgoing => m !== null);
+  });
 }

@@ -23,6 +23,10 @@ import {
   tokenCase,
 } from "../store/repos/inbound.js";
 import type { Organization } from "../store/repos/organizations.js";
+import { quotaCasesOf } from "../store/repos/entitlements.js";
+import { countsTickets, organizationTerms } from "../entitlements/organization.js";
+import type { QuotaCase } from "../entitlements/quota.js";
+import type { Policy } from "../policy/types.js";
 
 export interface MailboxInfo {
   name: string;
@@ -47,10 +51,12 @@ export interface BatchFacts {
   autoReplies: Map<string, number>;
   /** Senders who complained about our mail (feedback reports): no automatic mail goes to them. */
   complained: Set<string>;
+  /** Organization id → its cases, for the DTCs' organizations that count tickets (Infotecs). */
+  quotaCases?: Map<number, QuotaCase[]>;
 }
 
-export function organizationInfo(o: Organization): OrganizationInfo {
-  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone };
+export function organizationInfo(o: Organization, quotaCases?: Map<number, QuotaCase[]>): OrganizationInfo {
+  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone, terms: organizationTerms(o, quotaCases?.get(o.id)) };
 }
 
 /** The Message-IDs a message answers or reports: what its thread is looked up by. */
@@ -59,7 +65,7 @@ export function threadRefsOf(msg: NormalizedMessage, config: InboundConfig): { i
   return { ids: [...new Set([...keys.messageIds, ...msg.reportedMessageIds])], token: keys.caseToken };
 }
 
-export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: InboundConfig, now: number): Promise<BatchFacts> {
+export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: InboundConfig, now: number, policies?: ReadonlyMap<string, Policy>): Promise<BatchFacts> {
   const senders = [...new Set(msgs.map((m) => normalizeAddress(m.from?.address)).filter(Boolean))];
   const domains = [...new Set(senders.map(domainOf).filter(Boolean))];
   const refs = msgs.map((m) => threadRefsOf(m, config));
@@ -77,8 +83,9 @@ export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: 
     suppressedAmong(db, senders),
   ]);
   const tokenCases = new Map(tokenRows.filter((t): t is TokenCase => t !== null).map((t) => [t.number, t]));
-  const cases = await caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]);
-  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained };
+  const counting = [...new Set([...contacts.values()].filter((c) => c.contact.dtc && countsTickets(policies?.get(c.org.policyId), c.org.agreement)).map((c) => c.org.id))];
+  const [cases, quotaCases] = await Promise.all([caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]), quotaCasesOf(db, counting)]);
+  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained, quotaCases };
 }
 
 /** One message's InboundContext, from the batch's facts; `queued`: automatic replies decided earlier in the batch. */
@@ -102,7 +109,7 @@ export function contextFor(
     policies: env.policies,
     sender: {
       contact: found
-        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org) }
+        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org, facts.quotaCases) }
         : null,
       staff: facts.staff.get(address) ?? null,
       domainOrganization: domainOrg ? { name: domainOrg.name } : null,

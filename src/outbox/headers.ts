@@ -14,6 +14,7 @@ export type OutgoingKind =
   | "forward"
   | "command-error"
   | "digest"
+  | "entitlement-notice"
   | "query-hours-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
@@ -25,6 +26,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   "breach-alert": "auto-generated",
   digest: "auto-generated",
   "resolution-notice": "auto-generated",
+  "entitlement-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
   forward: null,

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ServiceLevel } from "../../policy/types.js";
+import type { Agreement } from "../../entitlements/agreement.js";
 import { tstz } from "./columns.js";
 
 export const organizations = pgTable(
@@ -24,6 +25,10 @@ export const organizations = pgTable(
     closedDates: text("closed_dates").array().notNull().default(sql`'{}'::text[]`),
     /** Service levels agreed with this customer (see src/policy/contract.ts); they precede the policy's. */
     contract: jsonb("contract").$type<ServiceLevel[]>(),
+    /** The rest of the contract (src/entitlements/agreement.ts): ticket allowance, carry-over cap, own hours. */
+    agreement: jsonb("agreement").$type<Agreement>(),
+    /** Whom the customer asks about the agreement itself (renewal, more tickets); told in refusals and quota mail. */
+    accountContact: text("account_contact"),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("organizations_name_key").on(t.name), index("organizations_domains_idx").using("gin", t.domains)],
