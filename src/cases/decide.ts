@@ -16,6 +16,7 @@ import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
 import { bodyText, planNewCase, policyFor, summariseAttachments } from "./new-case.js";
 import { contractInactive, ticketQuota } from "./intake/contract.js";
+import { queryHoursIntake } from "../entitlements/query-hours.js";
 import { emergencyOf } from "./intake/emergency.js";
 import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
 import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
@@ -114,7 +115,11 @@ function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: N
   if (planned.outcome !== "new-case") return planned;
   const quota = ticketQuota(contact.organization, policy, planned.caseType, now);
   const emergency = emergencyOf(policy, planned.fields, msg.subject);
-  return { ...planned, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}) };
+  // [003] "Queries are subject to maximum hourly Query Support Limits": opened and marked, or refused by contract.
+  const hours = queryHoursIntake(planned.caseType, contact.organization.queryHours ?? []);
+  if (hours.outcome === "refuse") return refuse(ctx, sender, "query-hours", hours.detail);
+  const overLimit = hours.outcome === "over-limit" ? { overLimit: { detail: hours.detail } } : {};
+  return { ...planned, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
 }
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {

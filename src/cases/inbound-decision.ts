@@ -11,6 +11,7 @@ import type { Deployment } from "./intake/environment.js";
 import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
 import type { OrganizationTerms } from "../entitlements/organization.js";
+import type { QueryHoursUsage } from "../entitlements/query-hours.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -21,6 +22,8 @@ export interface OrganizationInfo {
   timeZone: string | null;
   /** Contract term, agreement, account contact and (when tickets count) cases; absent: no contract recorded. */
   terms?: OrganizationTerms;
+  /** Query hours used in the current period, per limited case type (Konneqt); absent when none are limited. */
+  queryHours?: QueryHoursUsage[];
 }
 
 /** Why a DTC's request opens no case: the contract is not running (src/cases/intake/contract.ts). */
@@ -130,6 +133,8 @@ export interface NewCasePlan {
   acknowledge: boolean;
   /** Set when the organization counts tickets (Infotecs): the year's count, and whether this case is chargeable. */
   quota?: QuotaMark;
+  /** Opened although the organization's query hours are used up ([003] Query Support Limit). */
+  overLimit?: { detail: string };
   /** Set when the policy flags emergencies (Infotecs Premium) and the request asks for one: the policy's reason. */
   emergency?: string;
 }
@@ -149,7 +154,7 @@ export interface ThreadPlan {
   complaintAbout?: string[];
 }
 
-export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive";
+export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive" | "query-hours";
 
 export interface RefusePlan {
   outcome: "refuse";

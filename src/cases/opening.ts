@@ -101,7 +101,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       slaState: slaSnapshot(evaluation, now),
       nextActionAt: nextActionDate(evaluation, now),
     },
-    events: [opened, acknowledged],
+    events: plan.overLimit ? [opened, acknowledged, { kind: "over-limit", actor: "system", data: { detail: plan.overLimit.detail } }] : [opened, acknowledged],
     initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
   };
 }
@@ -156,6 +156,7 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
     policyName: policy.name,
     supportAddress: desk.fromAddress,
     quota: plan.quota ?? null,
+    overLimit: plan.overLimit ?? null,
   });
   const key = `case:${caseRow.number}:acknowledgment`;
   return {

@@ -31,6 +31,7 @@ export const CASE_EVENT_KINDS = [
   "time-recorded",
   "contact-unreachable",
   "contact-reachable",
+  "over-limit",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

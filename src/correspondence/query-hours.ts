@@ -5,7 +5,7 @@
  * period and the threshold, so each notice goes out once per period however often time is recorded after.
  */
 import type { Desk } from "../desk.js";
-import { queryHourLimits, queryHoursUsage, thresholdsReached, type QueryHoursEnforcement, type QueryHoursUsage } from "../entitlements/query-hours.js";
+import { queryHourLimits, queryHoursUsage, thresholdsReached, type QueryHoursUsage } from "../entitlements/query-hours.js";
 import { usagePeriodAt } from "../entitlements/usage-period.js";
 import { formatHours, formatMinutes } from "../cases/time-entry.js";
 import { messageIdFor, standardHeaders, type OutgoingKind } from "../outbox/headers.js";
@@ -15,21 +15,15 @@ import type { Case } from "../store/repos/cases.js";
 import { getOrganization, type Organization } from "../store/repos/organizations.js";
 import { listTimeEntries, queryHourAudience } from "../store/repos/time-entries.js";
 import { AppError } from "../errors.js";
-
-/** The contract's own query hours and enforcement, when it names them. */
-export type QueryHoursTerms = { hours?: Partial<Record<string, number>>; enforce?: QueryHoursEnforcement } | null;
-
-export function queryHoursTermsOf(_org: Organization): QueryHoursTerms {
-  return null;
-}
+import { organizationZone } from "../entitlements/organization.js";
 
 /** Usage of each limited case type in the period containing `now`; [] when the policy sets no limit. */
 export async function loadQueryHours(db: Db, desk: Desk, org: Organization, now: number): Promise<QueryHoursUsage[]> {
   const policy = desk.policies.get(org.policyId);
   if (!policy) return [];
-  const limits = queryHourLimits(policy, queryHoursTermsOf(org));
+  const limits = queryHourLimits(policy, org.agreement);
   if (limits.length === 0) return [];
-  const period = usagePeriodAt({ contractStart: org.contractStart, createdAt: org.createdAt.getTime(), zone: org.timeZone ?? policy.calendar.zone }, now);
+  const period = usagePeriodAt({ contractStart: org.contractStart, createdAt: org.createdAt.getTime(), zone: organizationZone(policy, org) }, now);
   const entries = await listTimeEntries(db, [org.id], new Date(period.start), new Date(period.end));
   return limits.map((l) => queryHoursUsage(l, period, entries));
 }

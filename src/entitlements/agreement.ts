@@ -21,4 +21,9 @@ export interface Agreement {
   /** At most this many unused tickets carry over to the next contract year; absent: no cap. */
   carryOverCap?: number;
   hours?: AgreedHours;
+  /**
+   * Query hours "as specified in the Subscription Order Form" ([003]): its own limits per case type (else the
+   * policy's queryHourLimits) and what happens once they are used up (mark: open as over-limit; refuse).
+   */
+  queryHours?: { limits?: Record<string, number>; enforce?: "mark" | "refuse" };
 }

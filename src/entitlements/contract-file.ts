@@ -9,6 +9,7 @@
  *   carryOverCap: 20
  *   hours: { zone: Europe/Berlin, week: { weekdays: ["09:00-17:00"] }, holidays: [], description: … }
  *   accountContact: "Jane Roe <jane@vendor.example>"
+ *   queryHours: { limits: { query: 40 }, enforce: refuse }   # the Subscription Order Form's own hours; refuse when used up
  *   serviceLevels: [ … ]
  */
 import { parseDocument } from "yaml";
@@ -32,6 +33,9 @@ const contractFileSchema = z
     carryOverCap: z.number().int().min(0).optional(),
     hours: z.strictObject(calendarShape).optional(),
     accountContact: z.string().min(1).optional(),
+    queryHours: z
+      .strictObject({ limits: z.record(z.string(), z.number().positive()).optional(), enforce: z.enum(["mark", "refuse"]).optional() })
+      .optional(),
   })
   .refine((c) => Object.keys(c).length > 0, "the contract file is empty: give term, serviceLevels, ticketsPerYear, carryOverCap, hours or accountContact");
 
@@ -62,11 +66,15 @@ export function parseContractFile(yamlText: string, fileName: string, policy: Po
   if (raw.carryOverCap !== undefined && !(raw.ticketsPerYear ?? policy.quota)) {
     issues.push({ path: "carryOverCap", message: `policy ${policy.id} counts no tickets and the contract sets no ticketsPerYear` });
   }
+  for (const t of Object.keys(raw.queryHours?.limits ?? {})) {
+    if (!policy.caseTypes.includes(t as never)) issues.push({ path: `queryHours.limits.${t}`, message: `"${t}" is not a case type of policy ${policy.id} (${policy.caseTypes.join(", ")})` });
+  }
   if (issues.length > 0) throw new ValidationError(fileName, issues);
   const agreement: Agreement = {
     ...(raw.ticketsPerYear !== undefined ? { ticketsPerYear: raw.ticketsPerYear } : {}),
     ...(raw.carryOverCap !== undefined ? { carryOverCap: raw.carryOverCap } : {}),
     ...(hours ? { hours } : {}),
+    ...(raw.queryHours ? { queryHours: raw.queryHours } : {}),
   };
   return { ...(term ? { term } : {}), ...(serviceLevels ? { serviceLevels } : {}), agreement, ...(raw.accountContact ? { accountContact: raw.accountContact } : {}) };
 }

@@ -10,6 +10,7 @@
  */
 import type { Instant } from "../calendar/types.js";
 import type { CaseTypeId, Policy } from "../policy/types.js";
+import type { Agreement } from "./agreement.js";
 
 /** One `#time` or `case time` entry, with the case it was recorded on. */
 export interface TimeEntry {
@@ -61,8 +62,9 @@ export const NOTICE_THRESHOLDS = [0.8, 1] as const;
  * else the policy's `queryHourLimits` (from the seed's plan tables); `enforce` "mark" unless the contract
  * says "refuse".
  */
-export function queryHourLimits(policy: Policy, contract?: { hours?: Partial<Record<string, number>>; enforce?: QueryHoursEnforcement } | null): QueryHourLimit[] {
-  const hours = { ...(policy.queryHourLimits ?? {}), ...(contract?.hours ?? {}) };
+export function queryHourLimits(policy: Policy, agreement?: Agreement | null): QueryHourLimit[] {
+  const contract = agreement?.queryHours;
+  const hours = { ...(policy.queryHourLimits ?? {}), ...(contract?.limits ?? {}) };
   return Object.entries(hours)
     .filter((e): e is [string, number] => typeof e[1] === "number")
     .map(([caseType, h]) => ({ caseType: caseType as CaseTypeId, hours: h, enforce: contract?.enforce ?? "mark" }));

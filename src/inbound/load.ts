@@ -24,9 +24,12 @@ import {
 } from "../store/repos/inbound.js";
 import type { Organization } from "../store/repos/organizations.js";
 import { quotaCasesOf } from "../store/repos/entitlements.js";
-import { countsTickets, organizationTerms } from "../entitlements/organization.js";
+import { countsTickets, organizationTerms, organizationZone } from "../entitlements/organization.js";
 import type { QuotaCase } from "../entitlements/quota.js";
 import type { Policy } from "../policy/types.js";
+import { queryHourLimits, queryHoursUsage, type QueryHoursUsage } from "../entitlements/query-hours.js";
+import { usagePeriodAt } from "../entitlements/usage-period.js";
+import { listTimeEntries } from "../store/repos/time-entries.js";
 
 export interface MailboxInfo {
   name: string;
@@ -53,10 +56,13 @@ export interface BatchFacts {
   complained: Set<string>;
   /** Organization id → its cases, for the DTCs' organizations that count tickets (Infotecs). */
   quotaCases?: Map<number, QuotaCase[]>;
+  /** Organization id → query hours used in its current period, for the DTCs' organizations with limits (Konneqt). */
+  queryHours?: Map<number, QueryHoursUsage[]>;
 }
 
-export function organizationInfo(o: Organization, quotaCases?: Map<number, QuotaCase[]>): OrganizationInfo {
-  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone, terms: organizationTerms(o, quotaCases?.get(o.id)) };
+export function organizationInfo(o: Organization, quotaCases?: Map<number, QuotaCase[]>, queryHours?: Map<number, QueryHoursUsage[]>): OrganizationInfo {
+  const hours = queryHours?.get(o.id);
+  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone, terms: organizationTerms(o, quotaCases?.get(o.id)), ...(hours ? { queryHours: hours } : {}) };
 }
 
 /** The Message-IDs a message answers or reports: what its thread is looked up by. */
@@ -85,7 +91,8 @@ export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: 
   const tokenCases = new Map(tokenRows.filter((t): t is TokenCase => t !== null).map((t) => [t.number, t]));
   const counting = [...new Set([...contacts.values()].filter((c) => c.contact.dtc && countsTickets(policies?.get(c.org.policyId), c.org.agreement)).map((c) => c.org.id))];
   const [cases, quotaCases] = await Promise.all([caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]), quotaCasesOf(db, counting)]);
-  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained, quotaCases };
+  const queryHours = await queryHoursOf(db, [...contacts.values()].filter((c) => c.contact.dtc).map((c) => c.org), policies, now);
+  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained, quotaCases, queryHours };
 }
 
 /** One message's InboundContext, from the batch's facts; `queued`: automatic replies decided earlier in the batch. */
@@ -109,7 +116,7 @@ export function contextFor(
     policies: env.policies,
     sender: {
       contact: found
-        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org, facts.quotaCases) }
+        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org, facts.quotaCases, facts.queryHours) }
         : null,
       staff: facts.staff.get(address) ?? null,
       domainOrganization: domainOrg ? { name: domainOrg.name } : null,
@@ -119,4 +126,18 @@ export function contextFor(
     autoReplyCount: (facts.autoReplies.get(address) ?? 0) + (queued.get(address) ?? 0),
     config: env.config,
   };
+}
+
+/** Query hours used in the current period by each organization whose policy limits them. */
+async function queryHoursOf(db: Db, orgs: Organization[], policies: ReadonlyMap<string, Policy> | undefined, now: number): Promise<Map<number, QueryHoursUsage[]>> {
+  const out = new Map<number, QueryHoursUsage[]>();
+  for (const org of new Map(orgs.map((o) => [o.id, o])).values()) {
+    const policy = policies?.get(org.policyId);
+    const limits = policy ? queryHourLimits(policy, org.agreement) : [];
+    if (!policy || limits.length === 0) continue;
+    const period = usagePeriodAt({ contractStart: org.contractStart, createdAt: org.createdAt.getTime(), zone: organizationZone(policy, org) }, now);
+    const entries = await listTimeEntries(db, [org.id], new Date(period.start), new Date(period.end));
+    out.set(org.id, limits.map((l) => queryHoursUsage(l, period, entries)));
+  }
+  return out;
 }
