@@ -16,6 +16,7 @@ import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
 import { registerOrgSetCommands } from "./org-set-commands.js";
 import { registerUsageCommands } from "./usage-commands.js";
+import { registerNamedContactCommands } from "./named-contact-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerContractCommands(program);
   registerOrgSetCommands(program);
   registerUsageCommands(program);
+  registerNamedContactCommands(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { createCliContext } from "../context.js";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
+import { setNamed } from "./named-contact-commands.js";
 import { checkDay, checkEmail, checkZone, collect, out, readText, table, withDatabase } from "./cli-support.js";
 import { checkContractTerm } from "./org-set-commands.js";
 
@@ -105,12 +106,14 @@ function registerContactCommands(contact: Command): void {
     .requiredOption("--org <name>", "organization name")
     .option("--dtc", "designated technical contact: may open cases")
     .option("--tz <zone>", "IANA time zone")
-    .action(async (o: { email: string; name: string; org: string; dtc?: boolean; tz?: string }, command: Command) => {
-      await withDatabase(command, async (db) => {
+    .option("--named-contact", "the organization's named point of contact (CIQ Premium: 24x7 Severity 1)")
+    .action(async (o: { email: string; name: string; org: string; dtc?: boolean; tz?: string; namedContact?: boolean }, command: Command) => {
+      await withDatabase(command, async (db, ctx) => {
         const email = checkEmail(o.email);
         const org = await store.requireOrganizationByName(db, o.org);
         const c = await store.createContact(db, { email, name: o.name, organizationId: org.id, dtc: o.dtc === true, timeZone: checkZone(o.tz) });
         out(`contact ${c.email} added to "${org.name}"${c.dtc ? " as a DTC" : ""}`);
+        if (o.namedContact) out(await setNamed(db, ctx.policies, c.email, true));
       });
     });
   contact

@@ -44,6 +44,8 @@ export const contacts = pgTable(
       .notNull()
       .references(() => organizations.id),
     dtc: boolean("dtc").notNull().default(false),
+    /** The organization's dedicated point of contact (CIQ Premium [002] 5.1); at most one per organization. */
+    namedContact: boolean("named_contact").notNull().default(false),
     active: boolean("active").notNull().default(true),
     timeZone: text("time_zone"),
     createdAt: tstz("created_at").notNull().defaultNow(),
@@ -52,6 +54,7 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_email_key").on(t.email),
     index("contacts_organization_idx").on(t.organizationId),
+    uniqueIndex("contacts_named_contact_key").on(t.organizationId).where(sql`${t.namedContact}`),
     check("contacts_email_lowercase", sql`${t.email} = lower(${t.email})`),
   ],
 );
