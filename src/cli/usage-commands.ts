@@ -10,13 +10,16 @@ import { AppError } from "../errors.js";
 import { requirePolicy } from "../policy/catalogue.js";
 import * as store from "../store/index.js";
 import { out, withDatabase } from "./cli-support.js";
+import type { Desk } from "../desk.js";
+import { loadQueryHours } from "../correspondence/query-hours.js";
+import { formatQueryHours } from "../entitlements/query-hours.js";
 
 export function registerUsageCommands(program: Command): void {
   const org = program.commands.find((c) => c.name() === "org");
   if (!org) throw new AppError("E_CLI", "the org command must be registered before org usage");
   org
     .command("usage <name>")
-    .description("tickets allowed, carried over, used and remaining in a contract year, with the counted cases")
+    .description("tickets allowed, carried over, used and remaining in a contract year, with the counted cases; query hours used and left")
     .option("--year <n>", "contract year (1 = the first); default: the current one")
     .option("--json", "print JSON")
     .action(async (name: string, o: { year?: string; json?: boolean }, command: Command) => {
@@ -36,7 +39,10 @@ export function registerUsageCommands(program: Command): void {
           now: ctx.clock.now(),
           ...(year !== undefined ? { year } : {}),
         });
-        out(o.json ? JSON.stringify(report, null, 2) : formatUsage(report));
+        // Query hours (Konneqt): the current period's hours used and left, with the entries.
+        const desk = { policies: ctx.policies } as Pick<Desk, "policies">;
+        const queryHours = await loadQueryHours(db, desk, found, ctx.clock.now());
+        out(o.json ? JSON.stringify({ ...report, queryHours }, null, 2) : formatUsage(report) + formatQueryHours(queryHours));
       });
     });
 }

@@ -18,7 +18,7 @@ import { AppError } from "../errors.js";
 import { organizationZone } from "../entitlements/organization.js";
 
 /** Usage of each limited case type in the period containing `now`; [] when the policy sets no limit. */
-export async function loadQueryHours(db: Db, desk: Desk, org: Organization, now: number): Promise<QueryHoursUsage[]> {
+export async function loadQueryHours(db: Db, desk: Pick<Desk, "policies">, org: Organization, now: number): Promise<QueryHoursUsage[]> {
   const policy = desk.policies.get(org.policyId);
   if (!policy) return [];
   const limits = queryHourLimits(policy, org.agreement);

@@ -96,3 +96,25 @@ export function queryHoursIntake(caseType: string, usages: readonly QueryHoursUs
 }
 
 const formatUsed = (minutes: number) => String(Math.round((minutes / 60) * 100) / 100);
+
+/** The `org usage` section: hours used and left per limited case type, with every entry of the period. */
+export function formatQueryHours(usages: readonly QueryHoursUsage[]): string {
+  const lines: string[] = [];
+  for (const u of usages) {
+    const over = u.leftMinutes <= 0 ? (u.enforce === "refuse" ? " (used up: new requests are refused)" : " (used up: new requests open marked over-limit)") : "";
+    lines.push(
+      `  ${u.caseType} hours:     ${u.period.label}`,
+      `    limit:         ${u.hours} h`,
+      `    used:          ${formatUsed(u.usedMinutes)} h (${Math.round((u.usedMinutes / (u.hours * 60)) * 100)}%)${over}`,
+      `    left:          ${formatUsed(Math.max(0, u.leftMinutes))} h`,
+      ...(u.notCountedMinutes ? [`    not counted:   ${formatUsed(u.notCountedMinutes)} h (nocount)`] : []),
+      `    entries:`,
+      ...(u.entries.length
+        ? u.entries.map((e) => `      ${new Date(e.at).toISOString().slice(0, 16).replace("T", " ")}Z  #${e.caseNumber}  ${signedHours(e.minutes)} h${e.counts ? "" : " nocount"}  by ${e.actor}${e.note ? `  ${e.note}` : ""}`)
+        : ["      (none)"]),
+    );
+  }
+  return lines.length ? lines.join("\n") + "\n" : "";
+}
+
+const signedHours = (minutes: number) => (minutes > 0 ? "+" : "") + formatUsed(minutes);
