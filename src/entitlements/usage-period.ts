@@ -7,7 +7,7 @@
 import { DateTime } from "luxon";
 import type { Instant } from "../calendar/types.js";
 import type { UsagePeriod } from "./query-hours.js";
-import { contractYear, contractYearAt } from "./term.js";
+import { contractYearAt } from "./term.js";
 
 export interface PeriodSource {
   contractStart: string | null;
@@ -20,8 +20,18 @@ export interface PeriodSource {
 export function usagePeriodAt(org: PeriodSource, at: Instant): UsagePeriod {
   const start = org.contractStart ?? DateTime.fromMillis(org.createdAt, { zone: org.zone }).toISODate()!;
   const term = { start, end: null };
-  // Before the term starts, time counts toward its first year (nothing is recorded before it in practice).
-  const year = contractYearAt(term, at, org.zone) ?? contractYear(term, 1, org.zone);
+  const year = contractYearAt(term, at, org.zone);
   const counted = org.contractStart ? "" : ", counted from the day the organization was added";
-  return { start: year.start, end: year.end, label: `contract year ${year.number} (${year.firstDay} to ${year.lastDay}${counted})` };
+  if (year) return { start: year.start, end: year.end, label: `contract year ${year.number} (${year.firstDay} to ${year.lastDay}${counted})` };
+  return yearBefore(term.start, at, org.zone);
+}
+
+/** An instant before the anchor day (time recorded before the term, or a clock set back): whole years before it. */
+function yearBefore(startDay: string, at: Instant, zone: string): UsagePeriod {
+  const first = DateTime.fromISO(startDay, { zone }).startOf("day");
+  let k = 1;
+  while (first.minus({ years: k }).toMillis() > at) k++;
+  const from = first.minus({ years: k });
+  const to = first.minus({ years: k - 1 });
+  return { start: from.toMillis(), end: to.toMillis(), label: `the year ${from.toISODate()} to ${to.minus({ days: 1 }).toISODate()}, before the contract` };
 }
