@@ -11,6 +11,7 @@ import { silentLogger } from "../log/logger.js";
 import { createContact, createOrganization, createStaff } from "../store/index.js";
 import type { Db } from "../store/database.js";
 import { DEMO_START, DESK, ORGANIZATIONS, STAFF } from "./scenario.js";
+import { NEAR_LIMIT_ORGANIZATION, seedQueryHours } from "./query-hours.js";
 
 export interface DemoPaths {
   root: string;
@@ -64,4 +65,5 @@ export async function seedDirectory(db: Db): Promise<void> {
     await createContact(db, { ...o.other, organizationId: row.id, dtc: false });
   }
   for (const s of STAFF) await createStaff(db, { ...s });
+  await seedQueryHours(db, ORGANIZATIONS.find((o) => o.name === NEAR_LIMIT_ORGANIZATION)!.domain);
 }
