@@ -165,4 +165,16 @@ describe.each(e2eBackends())("Infotecs contract and tickets end to end on %s", (
     // One hour on Friday until 17:00, three on Monday from 09:00: Monday 12:00 Berlin (Moscow's 09–18 would give Monday 12:00 MSK = 11:00 Berlin).
     expect(ack[0]!.text).toMatch(/Our first response is due by Mon 6 Jul 2026, 12:00 \S+ \(4 business hours, weekdays 09:00–17:00 Berlin time\)\./);
   });
+
+  it("Premium: flags an emergency request to the managers at once", async () => {
+    // [001] "Emergency support – immediate reaction to critical issues (each emergency call is subject to extra charge)".
+    await d.seedOrg({ name: "Pym", policyId: "infotecs-premium", domain: "pym.example", timeZone: "Europe/Moscow", requester: { email: "hope@pym.example", name: "Hope Pym", timeZone: null } });
+    const t = at("2026-07-04T09:00:00Z");
+    await d.deliver(requestMail({ from: "hope@pym.example", fromName: "Hope Pym", subject: "EMERGENCY: payment gateway tunnel down", date: t, fields: fields("All tunnels to the gateway are down.") }));
+    const mail = await d.tick(t);
+    const n = (await d.caseBySubject("EMERGENCY: payment gateway tunnel down")).number;
+    const flagged = mail.filter((m) => m.subject === `[Case #${n}] Emergency request from Pym`);
+    expect(flagged.map((m) => m.to)).toEqual([["mike@vendor.example"]]);
+    expect(flagged[0]!.text).toContain("The customer asks for Emergency Support (Premium: immediate reaction; each emergency call is subject to extra charge).");
+  });
 });
