@@ -15,7 +15,7 @@ import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
 import { bodyText, planNewCase, policyFor, summariseAttachments } from "./new-case.js";
-import { contractInactive, ticketQuota } from "./intake/contract.js";
+import { contractInactive, contractStateOf, ticketQuota } from "./intake/contract.js";
 import { emergencyOf } from "./intake/emergency.js";
 import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
 import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
@@ -109,12 +109,13 @@ function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string,
 function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: NonNullable<InboundContext["sender"]["contact"]>, sender: string, now: number): InboundPlan {
   const policy = policyFor(ctx, contact);
   const inactive = contractInactive(contact.organization, policy, now);
-  if (inactive) return { ...refuse(ctx, sender, "contract-inactive", inactive.detail), contract: inactive };
+  const contract = contractStateOf(contact.organization, policy, now);
+  if (inactive) return { ...refuse(ctx, sender, "contract-inactive", inactive.detail), contract: inactive, contractState: contract };
   const planned = planNewCase(msg, ctx, contact, autoReplyAllowed(ctx, sender));
   if (planned.outcome !== "new-case") return planned;
   const quota = ticketQuota(contact.organization, policy, planned.caseType, now);
   const emergency = emergencyOf(policy, planned.fields, msg.subject);
-  return { ...planned, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}) };
+  return { ...planned, contract, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}) };
 }
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {

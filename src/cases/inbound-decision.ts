@@ -11,6 +11,7 @@ import type { Deployment } from "./intake/environment.js";
 import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
 import type { OrganizationTerms } from "../entitlements/organization.js";
+import type { ContractState } from "../entitlements/term.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -128,6 +129,8 @@ export interface NewCasePlan {
   droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
   /** false only when the per-sender cap of automatic replies is reached. */
   acknowledge: boolean;
+  /** The organization's contract as of the decision (always active here: an inactive one refuses). */
+  contract?: ContractState;
   /** Set when the organization counts tickets (Infotecs): the year's count, and whether this case is chargeable. */
   quota?: QuotaMark;
   /** Set when the policy flags emergencies (Infotecs Premium) and the request asks for one: the policy's reason. */
@@ -162,6 +165,8 @@ export interface RefusePlan {
   policyId?: string;
   /** Set for "contract-inactive": the date the agreement ended or starts, and whom to contact. */
   contract?: ContractRefusal;
+  /** Set for "contract-inactive": the contract as of the decision. */
+  contractState?: ContractState;
 }
 
 export interface IgnorePlan {

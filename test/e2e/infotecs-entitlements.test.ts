@@ -18,6 +18,8 @@ import { termOf } from "../../src/entitlements/term.js";
 import { usageReport } from "../../src/entitlements/usage.js";
 import * as store from "../../src/store/index.js";
 import * as schema from "../../src/store/schema/index.js";
+import { dryRunRawMessage } from "../../src/inbound/dry-run.js";
+import { inboundDeps } from "../support/desk.js";
 import { at, e2eBackends, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
 
 const IVAN = { email: "ivan.petrov@stark.example", name: "Ivan Petrov", timeZone: "Europe/Moscow" };
@@ -93,6 +95,16 @@ describe.each(e2eBackends())("Infotecs contract and tickets end to end on %s", (
     const rows = await d.db.select().from(schema.inboundRejections).where(eq(schema.inboundRejections.reasonCode, "contract-inactive"));
     expect(rows.map((r) => [r.from, r.disposition, r.detail])).toEqual([[NINA.email, "refused", "the support agreement of Oscorp ended on 2026-06-30"]]);
     expect(await d.db.select().from(schema.cases).where(eq(schema.cases.subject, "Tunnels down again"))).toEqual([]);
+  });
+
+  it("ingest --dry-run --json shows the contract state: inactive for Oscorp, active in year 1 with the ticket count for Stark", async () => {
+    const deps = inboundDeps(d.db, d.clock, d.desk);
+    const mailbox = { name: "support", address: "support@vendor.example", defaultPolicy: "infotecs-basic" };
+    const t = at("2026-07-01T07:30:00Z");
+    const oscorp = await dryRunRawMessage(deps, mailbox, Buffer.from(requestMail({ from: NINA.email, fromName: NINA.name, subject: "Dry run", date: t, fields: fields("x") })));
+    expect(oscorp.json).toMatchObject({ outcome: "refuse", contract: { active: false, start: "2025-07-01", end: "2026-06-30", year: 2 } });
+    const stark = await dryRunRawMessage(deps, mailbox, Buffer.from(requestMail({ from: IVAN.email, fromName: IVAN.name, subject: "Dry run", date: t, fields: fields("x") })));
+    expect(stark.json).toMatchObject({ outcome: "new-case", contract: { active: true, start: "2026-03-01", end: null, year: 1 }, quota: { year: 1, used: 0, allowance: 40, chargeable: false } });
   });
 
   it("still threads Nina's reply on the case opened while the contract ran", async () => {
