@@ -15,7 +15,7 @@ import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
 import { bodyText, planNewCase, policyFor, summariseAttachments } from "./new-case.js";
-import { contractInactive, ticketQuota } from "./intake/contract.js";
+import { contractInactive, contractStateOf, ticketQuota } from "./intake/contract.js";
 import { queryHoursIntake } from "../entitlements/query-hours.js";
 import { emergencyOf } from "./intake/emergency.js";
 import { authorizationOf, autoReplyAllowed, isOurMessageId } from "./sender.js";
@@ -110,7 +110,8 @@ function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string,
 function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: NonNullable<InboundContext["sender"]["contact"]>, sender: string, now: number): InboundPlan {
   const policy = policyFor(ctx, contact);
   const inactive = contractInactive(contact.organization, policy, now);
-  if (inactive) return { ...refuse(ctx, sender, "contract-inactive", inactive.detail), contract: inactive };
+  const contract = contractStateOf(contact.organization, policy, now);
+  if (inactive) return { ...refuse(ctx, sender, "contract-inactive", inactive.detail), contract: inactive, contractState: contract };
   const planned = planNewCase(msg, ctx, contact, autoReplyAllowed(ctx, sender));
   if (planned.outcome !== "new-case") return planned;
   const quota = ticketQuota(contact.organization, policy, planned.caseType, now);
@@ -119,7 +120,7 @@ function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: N
   const hours = queryHoursIntake(planned.caseType, contact.organization.queryHours ?? []);
   if (hours.outcome === "refuse") return refuse(ctx, sender, "query-hours", hours.detail);
   const overLimit = hours.outcome === "over-limit" ? { overLimit: { detail: hours.detail } } : {};
-  return { ...planned, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
+  return { ...planned, contract, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
 }
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {

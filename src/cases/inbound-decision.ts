@@ -12,6 +12,7 @@ import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/t
 import type { CaseStatus } from "../sla/types.js";
 import type { OrganizationTerms } from "../entitlements/organization.js";
 import type { QueryHoursUsage } from "../entitlements/query-hours.js";
+import type { ContractState } from "../entitlements/term.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -131,6 +132,8 @@ export interface NewCasePlan {
   droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
   /** false only when the per-sender cap of automatic replies is reached. */
   acknowledge: boolean;
+  /** The organization's contract as of the decision (always active here: an inactive one refuses). */
+  contract?: ContractState;
   /** Set when the organization counts tickets (Infotecs): the year's count, and whether this case is chargeable. */
   quota?: QuotaMark;
   /** Opened although the organization's query hours are used up ([003] Query Support Limit). */
@@ -167,6 +170,8 @@ export interface RefusePlan {
   policyId?: string;
   /** Set for "contract-inactive": the date the agreement ended or starts, and whom to contact. */
   contract?: ContractRefusal;
+  /** Set for "contract-inactive": the contract as of the decision. */
+  contractState?: ContractState;
 }
 
 export interface IgnorePlan {

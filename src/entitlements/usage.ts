@@ -76,7 +76,7 @@ export function formatUsage(r: UsageReport): string {
     `  allowance:       ${t.allowance} tickets (${t.base} a year + ${t.carriedOver} carried over)`,
     `  used:            ${t.used} resolved${t.used >= t.allowance ? " (used up: new cases are chargeable)" : ""}`,
     `  remaining:       ${t.remaining}`,
-    `  open, will count: ${t.openWouldCount.length ? t.openWouldCount.map((n) => `#${n}`).join(" ") : "none"}`,
+    `  open, to count:  ${t.openWouldCount.length ? t.openWouldCount.map((n) => `#${n}`).join(" ") : "none"}`,
     `  counted cases:`,
     ...(t.counted.length ? t.counted.map((c) => `    #${c.case}  resolved ${c.resolved}`) : ["    (none)"]),
   );

@@ -18,6 +18,8 @@ import { termOf } from "../../src/entitlements/term.js";
 import { usageReport } from "../../src/entitlements/usage.js";
 import * as store from "../../src/store/index.js";
 import * as schema from "../../src/store/schema/index.js";
+import { dryRunRawMessage } from "../../src/inbound/dry-run.js";
+import { inboundDeps } from "../support/desk.js";
 import { at, e2eBackends, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
 
 const IVAN = { email: "ivan.petrov@stark.example", name: "Ivan Petrov", timeZone: "Europe/Moscow" };
@@ -95,6 +97,16 @@ describe.each(e2eBackends())("Infotecs contract and tickets end to end on %s", (
     expect(await d.db.select().from(schema.cases).where(eq(schema.cases.subject, "Tunnels down again"))).toEqual([]);
   });
 
+  it("ingest --dry-run --json shows the contract state: inactive for Oscorp, active in year 1 with the ticket count for Stark", async () => {
+    const deps = inboundDeps(d.db, d.clock, d.desk);
+    const mailbox = { name: "support", address: "support@vendor.example", defaultPolicy: "infotecs-basic" };
+    const t = at("2026-07-01T07:30:00Z");
+    const oscorp = await dryRunRawMessage(deps, mailbox, Buffer.from(requestMail({ from: NINA.email, fromName: NINA.name, subject: "Dry run", date: t, fields: fields("x") })));
+    expect(oscorp.json).toMatchObject({ outcome: "refuse", contract: { active: false, start: "2025-07-01", end: "2026-06-30", year: 2 } });
+    const stark = await dryRunRawMessage(deps, mailbox, Buffer.from(requestMail({ from: IVAN.email, fromName: IVAN.name, subject: "Dry run", date: t, fields: fields("x") })));
+    expect(stark.json).toMatchObject({ outcome: "new-case", contract: { active: true, start: "2026-03-01", end: null, year: 1 }, quota: { year: 1, used: 0, allowance: 40, chargeable: false } });
+  });
+
   it("still threads Nina's reply on the case opened while the contract ran", async () => {
     const t = at("2026-07-01T08:00:00Z");
     await d.deliver(requestMail({ from: NINA.email, fromName: NINA.name, subject: `Re: [Case #${oscorpCase}] Coordinator licence question`, date: t, fields: [], intro: "Here is the screenshot you asked for." }));
@@ -164,5 +176,17 @@ describe.each(e2eBackends())("Infotecs contract and tickets end to end on %s", (
     const ack = mail.filter(is.ack(n));
     // One hour on Friday until 17:00, three on Monday from 09:00: Monday 12:00 Berlin (Moscow's 09–18 would give Monday 12:00 MSK = 11:00 Berlin).
     expect(ack[0]!.text).toMatch(/Our first response is due by Mon 6 Jul 2026, 12:00 \S+ \(4 business hours, weekdays 09:00–17:00 Berlin time\)\./);
+  });
+
+  it("Premium: flags an emergency request to the managers at once", async () => {
+    // [001] "Emergency support – immediate reaction to critical issues (each emergency call is subject to extra charge)".
+    await d.seedOrg({ name: "Pym", policyId: "infotecs-premium", domain: "pym.example", timeZone: "Europe/Moscow", requester: { email: "hope@pym.example", name: "Hope Pym", timeZone: null } });
+    const t = at("2026-07-04T09:00:00Z");
+    await d.deliver(requestMail({ from: "hope@pym.example", fromName: "Hope Pym", subject: "EMERGENCY: payment gateway tunnel down", date: t, fields: fields("All tunnels to the gateway are down.") }));
+    const mail = await d.tick(t);
+    const n = (await d.caseBySubject("EMERGENCY: payment gateway tunnel down")).number;
+    const flagged = mail.filter((m) => m.subject === `[Case #${n}] Emergency request from Pym`);
+    expect(flagged.map((m) => m.to)).toEqual([["mike@vendor.example"]]);
+    expect(flagged[0]!.text).toContain("The customer asks for Emergency Support (Premium: immediate reaction; each emergency call is subject to extra charge).");
   });
 });

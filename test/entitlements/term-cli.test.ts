@@ -123,4 +123,25 @@ describe.each(variants)("contract term CLI on %s", (variant) => {
     expect(refused.stderr).toContain('hours.zone: unknown time zone "Mars/Base"');
     expect(refused.stderr).toContain("hours.week.mon[0]: closes (09:00) before it opens (17:00)");
   });
+
+  it("sla due --org shows the contract state at the instant and counts in the organization's own hours", async () => {
+    const file = join(dir, "stark-levels.yaml");
+    await writeFile(file, [
+      "hours:",
+      "  zone: Europe/Berlin",
+      '  week: { weekdays: ["09:00-17:00"] }',
+      "  holidays: []",
+      "  description: weekdays 09:00–17:00 Berlin time",
+      "serviceLevels:",
+      "  - { caseType: incident, targets: { initial-response: 4 business hours } }",
+      "",
+    ].join("\n"));
+    expect(await run("org", "contract", "Stark", file)).toMatchObject({ code: 0 });
+    const during = await run("sla", "due", "--policy", "infotecs-basic", "--severity", "critical", "--org", "Stark", "--at", "2026-06-01T10:00:00+02:00", "--json");
+    expect(during.stderr).toBe("");
+    expect(during.code).toBe(0);
+    expect(JSON.parse(during.stdout)).toMatchObject({ contract: { active: true, start: "2026-03-01", end: "2027-02-28", year: 1 }, zone: "Europe/Berlin", lines: [{ metric: "initial-response", dueAt: "2026-06-01T14:00:00+02:00" }] });
+    const after = await run("sla", "due", "--policy", "infotecs-basic", "--severity", "critical", "--org", "Stark", "--at", "2027-03-01T10:00:00+01:00");
+    expect(after.stdout).toContain("contract: NOT active (2026-03-01 to 2027-02-28, year 2)");
+  });
 });

@@ -8,9 +8,14 @@
  */
 import { accountContactOf, organizationZone } from "../../entitlements/organization.js";
 import { quotaRuleFor, usageAt } from "../../entitlements/quota.js";
-import { termState } from "../../entitlements/term.js";
+import { contractStateAt, termState, type ContractState } from "../../entitlements/term.js";
 import type { Policy } from "../../policy/types.js";
 import type { ContractRefusal, OrganizationInfo, QuotaMark } from "../inbound-decision.js";
+
+/** The contract as of `now` for views (`ingest --dry-run --json`): `{ active, start, end, year }`. */
+export function contractStateOf(org: OrganizationInfo, policy: Policy, now: number): ContractState {
+  return contractStateAt(org.terms?.term ?? null, now, organizationZone(policy, { timeZone: org.timeZone, agreement: org.terms?.agreement }));
+}
 
 export function contractInactive(org: OrganizationInfo, policy: Policy, now: number): ContractRefusal | null {
   const term = org.terms?.term ?? null;
