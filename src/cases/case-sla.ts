@@ -9,6 +9,8 @@ import { calendarsForPolicy } from "../sla/calendars.js";
 import { evaluateCase } from "../sla/engine.js";
 import type { SlaEvaluation } from "../sla/types.js";
 import { timelineFromEvents, type StoredEvent } from "./timeline.js";
+import type { Agreement } from "../entitlements/agreement.js";
+import { withAgreedHours } from "../entitlements/hours.js";
 
 export interface SlaFacts {
   entitlements: string[];
@@ -18,6 +20,8 @@ export interface SlaFacts {
   closedDates?: string[];
   /** Service levels of the organization's contract, ahead of the policy's. */
   contract?: ServiceLevel[] | null;
+  /** The rest of the contract: its own business hours replace the policy calendar. */
+  agreement?: Agreement | null;
 }
 
 export function policyOf(policies: ReadonlyMap<string, Policy>, c: { policyId: string; number: number }): Policy {
@@ -25,7 +29,8 @@ export function policyOf(policies: ReadonlyMap<string, Policy>, c: { policyId: s
 }
 
 /** `remindersSent` null: a report (the digest) that wants metric states only, no reminders. */
-export function evaluateTrail(policy: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[] | null, now: number): SlaEvaluation {
+export function evaluateTrail(base: Policy, trail: StoredEvent[], facts: SlaFacts, remindersSent: string[] | null, now: number): SlaEvaluation {
+  const policy = withAgreedHours(base, facts.agreement?.hours);
   return evaluateCase({
     policy: withContract(policy, facts.contract),
     calendarFor: calendarsForPolicy(policy, facts.customerZone, facts.closedDates),

@@ -6,6 +6,7 @@
 import { normalizeAddress } from "../mail/address.js";
 import { resolveSeverity } from "../policy/select.js";
 import type { CaseTypeId, Policy } from "../policy/types.js";
+import { parseTimeSpent } from "./time-entry.js";
 
 export const COMMAND_STATUSES = ["open", "waiting", "resolved", "closed"] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
@@ -16,7 +17,9 @@ export type CaseCommand =
   | { kind: "status"; status: CommandStatus; line: number }
   | { kind: "assign"; staffId: number; email: string; line: number }
   | { kind: "workaround"; line: number }
-  | { kind: "comment"; line: number };
+  | { kind: "comment"; line: number }
+  | { kind: "time"; minutes: number; counts: boolean; line: number }
+  | { kind: "contact"; reachable: boolean; line: number };
 export type CommandKind = CaseCommand["kind"];
 
 export interface CommandError {
@@ -41,7 +44,7 @@ export interface CommandContext {
   self?: string;
 }
 
-const COMMAND_KINDS: readonly CommandKind[] = ["severity", "type", "status", "assign", "workaround", "comment"];
+const COMMAND_KINDS: readonly CommandKind[] = ["severity", "type", "status", "assign", "workaround", "comment", "time", "contact"];
 /** "#word rest": a "#" followed by a letter; "# Heading" and "#1" are ordinary text. */
 const COMMAND_LINE = /^#([a-z][a-z0-9_-]*)(?:\s+(.*))?$/i;
 
@@ -86,6 +89,10 @@ function interpret(name: string, value: string, line: number, ctx: CommandContex
     case "workaround":
     case "comment":
       return value === "" ? { command: { kind: name, line } } : { reason: `#${name} takes no value (found "${value}")` };
+    case "time":
+      return time(value, line);
+    case "contact":
+      return contact(value, line, ctx);
     default:
       return { reason: `unknown command #${name}; the commands are ${COMMAND_KINDS.map((k) => `#${k}`).join(", ")}` };
   }
@@ -119,4 +126,22 @@ function assign(value: string, line: number, ctx: CommandContext): Outcome {
   const email = value.toLowerCase() === "me" ? normalizeAddress(ctx.self) : normalizeAddress(value.replace(/^mailto:/i, "").replace(/^<|>$/g, ""));
   const member = ctx.staff.find((s) => normalizeAddress(s.email) === email && s.active !== false);
   return member ? { command: { kind: "assign", staffId: member.id, email: member.email, line } } : { reason: `${email} is not an active staff member` };
+}
+
+function time(value: string, line: number): Outcome {
+  const spent = parseTimeSpent(value);
+  return "reason" in spent ? spent : { command: { kind: "time", minutes: spent.minutes, counts: spent.counts, line } };
+}
+
+/**
+ * [002] 5.1 "If no dedicated point of contact is identified or if the point of contact is unreachable,
+ * Support Services will revert to standard support": only a policy with a named point of contact has one.
+ */
+function contact(value: string, line: number, ctx: CommandContext): Outcome {
+  if (!ctx.policy.entitlements.some((e) => e.id === "named-contact")) {
+    return { reason: `#contact applies to policies with a named point of contact; ${ctx.policy.id} has none` };
+  }
+  const wanted = value.toLowerCase();
+  if (wanted !== "unreachable" && wanted !== "reachable") return { reason: `#contact needs unreachable or reachable (found "${value}")` };
+  return { command: { kind: "contact", reachable: wanted === "reachable", line } };
 }

@@ -14,7 +14,10 @@ import { isFeedbackReport } from "../mail/automatic/report.js";
 import { classifyMessage, type MessageKind } from "../mail/classify.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import { threadDecision } from "../mail/threading.js";
-import { bodyText, planNewCase, summariseAttachments } from "./new-case.js";
+import { bodyText, planNewCase, policyFor, summariseAttachments } from "./new-case.js";
+import { contractInactive, contractStateOf, ticketQuota } from "./intake/contract.js";
+import { queryHoursIntake } from "../entitlements/query-hours.js";
+import { emergencyOf } from "./intake/emergency.js";
 import { authorizationOf, autoReplyAllowed, autoReplyWithheld, isOurMessageId } from "./sender.js";
 import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
 
@@ -33,10 +36,10 @@ export function decideInbound(msg: NormalizedMessage, ctx: InboundContext, now: 
     organizationName: ctx.sender.contact?.organization.name ?? ctx.sender.domainOrganization?.name ?? null,
     decidedAt: now,
   };
-  return { ...common, ...plan(msg, ctx, sender, classification.kind, classification.reason, auth.verdict === "unverified" ? auth.reason : null) };
+  return { ...common, ...plan(msg, ctx, sender, classification.kind, classification.reason, auth.verdict === "unverified" ? auth.reason : null, now) };
 }
 
-function plan(msg: NormalizedMessage, ctx: InboundContext, sender: string, kind: MessageKind, why: string, unverified: string | null): InboundPlan {
+function plan(msg: NormalizedMessage, ctx: InboundContext, sender: string, kind: MessageKind, why: string, unverified: string | null, now: number): InboundPlan {
   if (kind === "loop") return { outcome: "ignore", kind, reason: `our own mail: ${why}` };
   if (unverified !== null) return { outcome: "quarantine", reason: `unverified sender: ${unverified}` };
   const found = findCase(msg, ctx, sender);
@@ -47,7 +50,7 @@ function plan(msg: NormalizedMessage, ctx: InboundContext, sender: string, kind:
       : { outcome: "ignore", reason: "staff mail without a case: it names no case message and no case token" };
   }
   if (found.kind === "join") return threadPlan(msg, found, "customer", reopens(ctx, found.caseNumber));
-  return newRequest(msg, ctx, sender, found.reason);
+  return newRequest(msg, ctx, sender, found.reason, now);
 }
 
 /** Thread by headers or token; staff may use a token on any case (they are not its participants). */
@@ -93,14 +96,31 @@ function reopens(ctx: InboundContext, caseNumber: number): boolean {
 }
 
 /** Only an active DTC, matched by exact address, opens a case; the domain only decides how we refuse. */
-function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string, threadNote: string | undefined): InboundPlan {
+function newRequest(msg: NormalizedMessage, ctx: InboundContext, sender: string, threadNote: string | undefined, now: number): InboundPlan {
   const contact = ctx.sender.contact;
   const note = threadNote ? ` (${threadNote})` : "";
-  if (contact?.dtc && contact.active) return planNewCase(msg, ctx, contact, autoReplyAllowed(ctx, sender));
+  if (contact?.dtc && contact.active) return entitledRequest(msg, ctx, contact, sender, now);
   if (contact?.dtc) return refuse(ctx, sender, "inactive-contact", `${sender} is no longer an active designated technical contact${note}`);
   const org = contact?.organization.name ?? ctx.sender.domainOrganization?.name;
   if (org !== undefined) return refuse(ctx, sender, "non-dtc", `${sender} is not a designated technical contact of ${org}${note}`);
   return refuse(ctx, sender, "unknown-sender", `${sender || "the sender"} is not a contact of any organization${note}`);
+}
+
+/** An active DTC's request under the organization's contract: refused outside its term, marked against its quota. */
+function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: NonNullable<InboundContext["sender"]["contact"]>, sender: string, now: number): InboundPlan {
+  const policy = policyFor(ctx, contact);
+  const inactive = contractInactive(contact.organization, policy, now);
+  const contract = contractStateOf(contact.organization, policy, now);
+  if (inactive) return { ...refuse(ctx, sender, "contract-inactive", inactive.detail), contract: inactive, contractState: contract };
+  const planned = planNewCase(msg, ctx, contact, autoReplyAllowed(ctx, sender));
+  if (planned.outcome !== "new-case") return planned;
+  const quota = ticketQuota(contact.organization, policy, planned.caseType, now);
+  const emergency = emergencyOf(policy, planned.fields, msg.subject);
+  // [003] "Queries are subject to maximum hourly Query Support Limits": opened and marked, or refused by contract.
+  const hours = queryHoursIntake(planned.caseType, contact.organization.queryHours ?? []);
+  if (hours.outcome === "refuse") return refuse(ctx, sender, "query-hours", hours.detail);
+  const overLimit = hours.outcome === "over-limit" ? { overLimit: { detail: hours.detail } } : {};
+  return { ...planned, contract, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
 }
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {

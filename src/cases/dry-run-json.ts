@@ -25,6 +25,10 @@ export interface DryRunJson {
   /** Why: the refusal, ignore or quarantine reason, or how a case is joined/opened. */
   reason: string;
   details: Record<string, unknown>;
+  /** A DTC's request: the organization's contract as of the decision ({ active, start, end, year }). */
+  contract?: { active: boolean; start: string | null; end: string | null; year: number | null };
+  /** A new case of an organization that counts tickets: the contract year's count and whether it is chargeable. */
+  quota?: { year: number; used: number; allowance: number; chargeable: boolean };
 }
 
 export function toDryRunJson(decision: InboundDecision, msg: NormalizedMessage): DryRunJson {
@@ -47,6 +51,7 @@ export function toDryRunJson(decision: InboundDecision, msg: NormalizedMessage):
     outcome: decision.outcome,
     reason: reasonOf(decision),
     details: detailsOf(decision),
+    ...contractJson(decision),
   };
 }
 
@@ -87,4 +92,13 @@ function detailsOf(d: InboundDecision): Record<string, unknown> {
     case "quarantine":
       return common;
   }
+}
+
+function contractJson(d: InboundDecision): Pick<DryRunJson, "contract" | "quota"> {
+  const state = d.outcome === "new-case" ? d.contract : d.outcome === "refuse" ? d.contractState : undefined;
+  const quota = d.outcome === "new-case" ? d.quota : undefined;
+  return {
+    ...(state ? { contract: { active: state.active, start: state.start, end: state.end, year: state.year } } : {}),
+    ...(quota ? { quota: { year: quota.year, used: quota.used, allowance: quota.allowance, chargeable: quota.chargeable } } : {}),
+  };
 }

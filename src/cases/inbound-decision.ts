@@ -10,6 +10,9 @@ import type { TokenCase } from "../mail/threading.js";
 import type { Deployment } from "./intake/environment.js";
 import type { CaseTypeId, EntitlementId, Environment, Policy } from "../policy/types.js";
 import type { CaseStatus } from "../sla/types.js";
+import type { OrganizationTerms } from "../entitlements/organization.js";
+import type { QueryHoursUsage } from "../entitlements/query-hours.js";
+import type { ContractState } from "../entitlements/term.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -18,6 +21,30 @@ export interface OrganizationInfo {
   entitlements: EntitlementId[];
   domains: string[];
   timeZone: string | null;
+  /** Contract term, agreement, account contact and (when tickets count) cases; absent: no contract recorded. */
+  terms?: OrganizationTerms;
+  /** Query hours used in the current period, per limited case type (Konneqt); absent when none are limited. */
+  queryHours?: QueryHoursUsage[];
+}
+
+/** Why a DTC's request opens no case: the contract is not running (src/cases/intake/contract.ts). */
+export interface ContractRefusal {
+  state: "not-started" | "ended";
+  /** The end day ("ended on") or the start day ("starts on"), YYYY-MM-DD. */
+  date: string;
+  /** Whom to contact about the agreement, or null (the support address is given). */
+  contact: string | null;
+  detail: string;
+}
+
+/** The contract year's ticket count when a case is opened for an organization that counts tickets. */
+export interface QuotaMark {
+  year: number;
+  used: number;
+  allowance: number;
+  /** The allowance is used up: the case is opened, but charged under the agreement. */
+  chargeable: boolean;
+  accountContact: string | null;
 }
 
 export interface ContactInfo {
@@ -110,6 +137,14 @@ export interface NewCasePlan {
    * sent, combined with the sender's other held ones, once the hour's window allows; else never (a complaint).
    */
   acknowledgmentWithheld?: { reason: string; later: boolean };
+  /** The organization's contract as of the decision (always active here: an inactive one refuses). */
+  contract?: ContractState;
+  /** Set when the organization counts tickets (Infotecs): the year's count, and whether this case is chargeable. */
+  quota?: QuotaMark;
+  /** Opened although the organization's query hours are used up ([003] Query Support Limit). */
+  overLimit?: { detail: string };
+  /** Set when the policy flags emergencies (Infotecs Premium) and the request asks for one: the policy's reason. */
+  emergency?: string;
 }
 
 export interface ThreadPlan {
@@ -127,7 +162,7 @@ export interface ThreadPlan {
   complaintAbout?: string[];
 }
 
-export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible";
+export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive" | "query-hours";
 
 export interface RefusePlan {
   outcome: "refuse";
@@ -140,6 +175,10 @@ export interface RefusePlan {
   policyId?: string;
   /** Why no reply goes out when one was due (the per-sender cap, a complaint): logged at warn, recorded. */
   replyWithheld?: string;
+  /** Set for "contract-inactive": the date the agreement ended or starts, and whom to contact. */
+  contract?: ContractRefusal;
+  /** Set for "contract-inactive": the contract as of the decision. */
+  contractState?: ContractState;
 }
 
 export interface IgnorePlan {

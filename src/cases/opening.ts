@@ -15,6 +15,8 @@ import type { MetricStatus, ReminderOwed } from "../sla/types.js";
 import type { NormalizedMessage } from "../mail/message.js";
 import type { NewCasePlan } from "./inbound-decision.js";
 import { formatBytes, formatDue, readerZone } from "./present.js";
+import type { Agreement } from "../entitlements/agreement.js";
+import { withAgreedHours } from "../entitlements/hours.js";
 
 /** What opening a case needs to know of the organization. */
 export interface OpeningOrganization {
@@ -23,6 +25,7 @@ export interface OpeningOrganization {
   timeZone: string | null;
   closedDates: string[];
   contract: ServiceLevel[] | null;
+  agreement?: Agreement | null;
 }
 
 /** What opening a case needs to know of the requester. */
@@ -97,7 +100,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
     ? { kind: "acknowledged", actor: "system", data: { automatic: true } as Record<string, unknown> }
     : { kind: "acknowledgment-withheld", actor: "system", data: { reason: plan.acknowledgmentWithheld?.reason ?? "no acknowledgment", later: plan.acknowledgmentWithheld?.later ?? false } as Record<string, unknown> };
   const trail = [opened, acknowledged].filter((e) => e.kind !== "acknowledgment-withheld").map((e) => ({ kind: e.kind, at: received, data: e.data }));
-  const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
+  const facts = { entitlements: org.entitlements, customerZone: requester.timeZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract, agreement: org.agreement ?? null };
   const evaluation = evaluateTrail(policy, trail, facts, [], now);
   const past = evaluation.due;
   const events: CaseOpening["events"] = [opened, acknowledged].map((e) => ({ ...e, at: new Date(received) }));
@@ -125,7 +128,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
       remindersSent: past.map((r) => r.key),
     },
-    events,
+    events: plan.overLimit ? [...events, { kind: "over-limit", actor: "system", at: new Date(received), data: { detail: plan.overLimit.detail } }] : events,
     initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
     pastBreaches: past.filter((r) => r.threshold >= 1),
   };
@@ -172,7 +175,9 @@ function coverageWords(policy: Policy, plan: NewCasePlan, contract: ServiceLevel
 
 /** The acknowledgment of a new case, ready for the outbox. Pure. */
 export function acknowledgmentMessage(a: AckInput): NewOutgoing {
-  const { desk, policy, plan, msg, caseRow } = a;
+  const { desk, plan, msg, caseRow } = a;
+  // The organization's own hours, when agreed, are the ones its acknowledgment names.
+  const policy = withAgreedHours(a.policy, a.org.agreement?.hours);
   const zone = readerZone(a.requester.timeZone, a.org.timeZone, policy.calendar.zone);
   const severityName = (id: string | undefined) => policy.severities.find((s) => s.id === id)?.name ?? id ?? "";
   const body = desk.templates.render("acknowledgment", {
@@ -193,6 +198,8 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),
     policyName: policy.name,
     supportAddress: desk.fromAddress,
+    quota: plan.quota ?? null,
+    overLimit: plan.overLimit ?? null,
   });
   const key = `case:${caseRow.number}:acknowledgment`;
   return {

@@ -16,8 +16,9 @@ export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: Decisio
     senderAddress: to,
     subject: msg.subject,
     organizationName: plan.reason === "unknown-sender" ? null : plan.organizationName,
-    ineligible: plan.reason === "ineligible" ? plan.detail : null,
+    ineligible: plan.reason === "ineligible" ? plan.detail : plan.reason === "query-hours" ? plan.detail.replace(/^t/, "T") : null,
     supportAddress: desk.fromAddress,
+    contract: plan.contract ? { ended: plan.contract.state === "ended", date: plan.contract.date, contact: plan.contract.contact ?? desk.fromAddress } : null,
   });
   return {
     idempotencyKey: key,

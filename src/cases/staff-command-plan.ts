@@ -11,6 +11,8 @@ export interface CommandTarget {
   caseType: string;
   assigneeId: number | null;
   status: CommandStatus;
+  /** false while the organization's named contact is marked unreachable on this case (#contact). */
+  contactReachable?: boolean;
 }
 
 /** The columns the commands may change; the caller adds the time of the change when it writes them. */
@@ -35,6 +37,12 @@ export interface CommandPlan {
   /** Recorded after the reply, so a reply that resolves the case still counts as a response. */
   status: { from: CommandStatus; to: CommandStatus } | null;
   comment: boolean;
+}
+
+/** Whether the named point of contact is reachable on a case, from its trail: the last #contact mark wins. */
+export function contactReachable(trail: ReadonlyArray<{ kind: string }>): boolean {
+  const last = [...trail].reverse().find((e) => e.kind === "contact-unreachable" || e.kind === "contact-reachable");
+  return last?.kind !== "contact-unreachable";
 }
 
 export function planCommands(caseRow: CommandTarget, commands: CaseCommand[], actor: string): CommandPlan {
@@ -68,6 +76,13 @@ export function planCommands(caseRow: CommandTarget, commands: CaseCommand[], ac
         break;
       case "comment":
         plan.comment = true;
+        break;
+      case "time":
+        plan.events.push({ kind: "time-recorded", data: { minutes: c.minutes, counts: c.counts } });
+        break;
+      case "contact":
+        if (c.reachable === (caseRow.contactReachable ?? true)) break;
+        plan.events.push({ kind: c.reachable ? "contact-reachable" : "contact-unreachable", data: {} });
         break;
     }
   }

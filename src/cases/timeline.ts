@@ -30,11 +30,15 @@ export const CASE_EVENT_KINDS = [
   "attachments-purged",
   "reminders-past",
   "acknowledgment-withheld",
+  "time-recorded",
+  "contact-unreachable",
+  "contact-reachable",
+  "over-limit",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
 /** The kinds that move an SLA clock: a trail loaded for evaluation needs only these. */
-export const TIMELINE_EVENT_KINDS = CASE_EVENT_KINDS.slice(0, 8);
+export const TIMELINE_EVENT_KINDS: readonly CaseEventKind[] = [...CASE_EVENT_KINDS.slice(0, 8), "contact-unreachable", "contact-reachable"];
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -61,6 +65,9 @@ export function toTimelineEvent(e: StoredEvent): TimelineEvent | null {
       return { kind: "staff-replied", at, public: data.public !== false };
     case "status-changed":
       return { kind: "status-changed", at, status: (str(data.status) ?? "open") as CaseStatus };
+    case "contact-unreachable":
+    case "contact-reachable":
+      return { kind: "contact-reachability", at, reachable: e.kind === "contact-reachable" };
     default:
       return null;
   }

@@ -16,6 +16,9 @@ import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
 import { registerRetentionCommands } from "./retention-commands.js";
 import { registerQuarantineCommands } from "./quarantine-commands.js";
+import { registerOrgSetCommands } from "./org-set-commands.js";
+import { registerUsageCommands } from "./usage-commands.js";
+import { registerNamedContactCommands } from "./named-contact-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -36,6 +39,9 @@ export function buildProgram(): Command {
   registerContractCommands(program);
   registerOrgEngineerCommands(program);
   registerQuarantineCommands(program);
+  registerOrgSetCommands(program);
+  registerUsageCommands(program);
+  registerNamedContactCommands(program);
   return program;
 }
 

@@ -32,11 +32,11 @@ describe("support-inbox policy", () => {
     }
   });
 
-  it("list --json names the six bundled policies", () => {
+  it("list --json names the seven bundled policies", () => {
     const r = run("list", "--json");
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as Array<{ id: string }>).map((p) => p.id)).toEqual([
-      "ciq-premium", "ciq-standard", "infotecs-basic", "konneqt-basic", "konneqt-enterprise", "vantiq",
+      "ciq-premium", "ciq-standard", "infotecs-basic", "infotecs-premium", "konneqt-basic", "konneqt-enterprise", "vantiq",
     ]);
   });
 

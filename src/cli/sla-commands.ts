@@ -13,7 +13,12 @@ import type { Policy } from "../policy/types.js";
 import { calendarsForPolicy, effectiveZone } from "../sla/calendars.js";
 import { dueReport, ENVIRONMENTS, type DueReport } from "../sla/due-report.js";
 import { calendarCommand } from "./calendar-commands.js";
-import { collect, policiesOf } from "./cli-support.js";
+import { collect, policiesOf, withDatabase } from "./cli-support.js";
+import { withContract } from "../policy/contract.js";
+import { withAgreedHours } from "../entitlements/hours.js";
+import { organizationZone } from "../entitlements/organization.js";
+import { contractStateAt, termOf, type ContractState } from "../entitlements/term.js";
+import * as store from "../store/index.js";
 
 function checkZone(tz: string | undefined): string | undefined {
   if (tz !== undefined && !parseZone(tz)) {
@@ -35,10 +40,27 @@ interface DueOptions {
   at: string;
   tz?: string;
   json?: boolean;
+  org?: string;
 }
 
-function runDue(opts: DueOptions, command: Command): void {
-  const policy = requirePolicy(policiesOf(command), opts.policy);
+/**
+ * With --org: the organization's contract (service levels, agreed hours, entitlements) applies, and the
+ * contract's state at --at is shown as `contract: { active, start, end, year }`.
+ */
+async function runDueForOrg(opts: DueOptions & { org: string }, command: Command): Promise<void> {
+  await withDatabase(command, async (db) => {
+    const org = await store.requireOrganizationByName(db, opts.org);
+    const base = requirePolicy(policiesOf(command), opts.policy);
+    const policy = withAgreedHours(withContract(base, org.contract), org.agreement?.hours);
+    const zone = organizationZone(base, org);
+    const openedAt = parseInstant(opts.at, checkZone(opts.tz) ?? zone);
+    const contract = contractStateAt(termOf(org), openedAt, zone);
+    runDue({ ...opts, entitlement: [...opts.entitlement, ...org.entitlements] }, command, policy, contract);
+  });
+}
+
+function runDue(opts: DueOptions, command: Command, given?: Policy, contract?: ContractState): void {
+  const policy = given ?? requirePolicy(policiesOf(command), opts.policy);
   const tz = checkZone(opts.tz);
   const openedAt = parseInstant(opts.at, tz ?? effectiveZone(policy, null));
   const report = dueReport({
@@ -52,7 +74,10 @@ function runDue(opts: DueOptions, command: Command): void {
     customerZone: tz ?? null,
   });
   const zone = tz ?? (report.refused ? policy.calendar.zone : report.zone);
-  process.stdout.write(opts.json ? `${JSON.stringify(toJson(report, openedAt, zone), null, 2)}\n` : formatDue(policy, report, openedAt, zone));
+  const shown = contract ? { active: contract.active, start: contract.start, end: contract.end, year: contract.year } : undefined;
+  const json = shown ? { ...(toJson(report, openedAt, zone) as object), contract: shown } : toJson(report, openedAt, zone);
+  const contractLine = shown ? `contract: ${shown.active ? "active" : "NOT active"} (${shown.start ?? "?"} to ${shown.end ?? "open-ended"}${shown.year ? `, year ${shown.year}` : ""})\n` : "";
+  process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : formatDue(policy, report, openedAt, zone) + contractLine);
 }
 
 function toJson(report: DueReport, openedAt: number, zone: string): unknown {
@@ -116,7 +141,8 @@ export function registerSlaCommands(program: Command): void {
     .requiredOption("--at <iso>", "when the case was opened, ISO 8601 with offset, e.g. 2026-11-20T16:00:00-08:00")
     .option("--tz <zone>", "the customer's zone (calendars that follow it, e.g. CIQ) and the zone to print in")
     .option("--json", "print JSON")
-    .action(runDue);
+    .option("--org <name>", "an organization: its contract's service levels, own hours and entitlements apply, and its contract state is shown")
+    .action((opts: DueOptions, command: Command) => (opts.org ? runDueForOrg({ ...opts, org: opts.org }, command) : runDue(opts, command)));
 
   calendarCommand(program)
     .command("open")

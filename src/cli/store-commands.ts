@@ -7,8 +7,10 @@ import type { Command } from "commander";
 import { createCliContext } from "../context.js";
 import { AppError } from "../errors.js";
 import * as store from "../store/index.js";
+import { setNamed } from "./named-contact-commands.js";
 import { checkDay, checkEmail, checkZone, collect, out, readText, table, withDatabase } from "./cli-support.js";
 import { requireEngineer } from "./org-engineer-commands.js";
+import { checkContractTerm } from "./org-set-commands.js";
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -37,6 +39,7 @@ function registerOrgCommands(org: Command): void {
     .option("--plan <plan>", "support plan")
     .option("--contract-start <date>", "contract start, YYYY-MM-DD")
     .option("--contract-end <date>", "contract end, YYYY-MM-DD")
+    .option("--account-contact <text>", 'whom customers ask about the agreement, e.g. "Jane Roe <jane@vendor.example>"')
     .option("--closed <date>", "a day the organization is closed, YYYY-MM-DD: business-hour clocks stop (repeatable)", collect, [])
     .option("--engineer <email>", "the active engineer who gets the mail of each new case (org set NAME --engineer changes it)")
     .action(async (o: OrgAddOptions, command: Command) => {
@@ -52,8 +55,8 @@ function registerOrgCommands(org: Command): void {
           domains: o.domain,
           entitlements: o.entitlement,
           plan: o.plan ?? null,
-          contractStart: checkDay(o.contractStart, "--contract-start"),
-          contractEnd: checkDay(o.contractEnd, "--contract-end"),
+          ...checkContractTerm(o.contractStart ?? null, o.contractEnd ?? null),
+          accountContact: o.accountContact?.trim() || null,
           closedDates: o.closed.map((d) => checkDay(d, "--closed")!),
           engineerId: engineer?.id ?? null,
         });
@@ -109,12 +112,14 @@ function registerContactCommands(contact: Command): void {
     .requiredOption("--org <name>", "organization name")
     .option("--dtc", "designated technical contact: may open cases")
     .option("--tz <zone>", "IANA time zone")
-    .action(async (o: { email: string; name: string; org: string; dtc?: boolean; tz?: string }, command: Command) => {
-      await withDatabase(command, async (db) => {
+    .option("--named-contact", "the organization's named point of contact (CIQ Premium: 24x7 Severity 1)")
+    .action(async (o: { email: string; name: string; org: string; dtc?: boolean; tz?: string; namedContact?: boolean }, command: Command) => {
+      await withDatabase(command, async (db, ctx) => {
         const email = checkEmail(o.email);
         const org = await store.requireOrganizationByName(db, o.org);
         const c = await store.createContact(db, { email, name: o.name, organizationId: org.id, dtc: o.dtc === true, timeZone: checkZone(o.tz) });
         out(`contact ${c.email} added to "${org.name}"${c.dtc ? " as a DTC" : ""}`);
+        if (o.namedContact) out(await setNamed(db, ctx.policies, c.email, true));
       });
     });
   contact
@@ -194,6 +199,7 @@ interface OrgAddOptions {
   plan?: string;
   contractStart?: string;
   contractEnd?: string;
+  accountContact?: string;
   closed: string[];
   engineer?: string;
 }

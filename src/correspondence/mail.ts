@@ -74,6 +74,6 @@ export function commandErrorData(staffName: string, errors: CommandError[]): Rec
   return {
     staffName,
     errors: errors.map((e) => ({ line: e.line, text: e.text, reason: e.reason })),
-    commands: ["#severity 2", "#type query", "#status waiting|open|resolved|closed", "#assign <staff email address>|me", "#workaround", "#comment"],
+    commands: ["#severity 2", "#type query", "#status waiting|open|resolved|closed", "#assign <staff email address>|me", "#workaround", "#comment", "#time 1h30m [nocount]", "#contact unreachable|reachable"],
   };
 }

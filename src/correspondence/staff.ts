@@ -13,11 +13,12 @@ import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { lastCustomerMessage } from "../store/repos/correspondence.js";
 import { policyOf } from "../cases/case-sla.js";
-import { refreshCaseSla } from "../scheduler/case-sla.js";
+import { loadTrails, refreshCaseSla } from "../scheduler/case-sla.js";
 import { attachmentRefs, loadParties } from "./load.js";
 import { commandErrorData, queueCaseMail } from "./mail.js";
 import type { CorrespondenceResult, StaffMessageInput } from "./types.js";
-import { planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
+import { contactReachable, planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
+import { queueQueryHourNotices } from "./query-hours.js";
 
 export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promise<CorrespondenceResult> {
   const { desk, caseRow, message, staffMember, now } = input;
@@ -42,8 +43,9 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
     return { outcome: "rejected", commands: [], errors: parsed.errors, queued, caseRow };
   }
 
-  const plan = planCommands(caseRow, parsed.commands, actor);
-  for (const e of plan.events) await record(e);
+  const reachable = parsed.commands.some((c) => c.kind === "contact") ? contactReachable((await loadTrails(tx, [caseRow.id])).get(caseRow.id) ?? []) : true;
+  const plan = planCommands({ ...caseRow, contactReachable: reachable }, parsed.commands, actor);
+  for (const e of plan.events) await record(e.kind === "time-recorded" ? { ...e, data: { ...e.data, messageRowId: message.id } } : e);
   // A message that is only commands (no words for the customer) changes the case but is not a reply. The
   // quoted history does not count: "#assign me" over a quoted new-case mail must not relay that mail.
   const hasText = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim() !== "";
@@ -59,6 +61,7 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
   // The customer hears that the case is resolved even when the resolving message itself is internal.
   if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated }))) queued.push("resolution-notice");
   await refreshCaseSla(tx, desk, caseRow.id, now);
+  if (plan.events.some((e) => e.kind === "time-recorded")) queued.push(...(await queueQueryHourNotices(tx, desk, updated, now)));
   const outcome = plan.comment ? "note" : hasText ? "reply" : "changed";
   return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated };
 }

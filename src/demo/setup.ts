@@ -11,6 +11,7 @@ import { silentLogger } from "../log/logger.js";
 import { createContact, createOrganization, createStaff } from "../store/index.js";
 import type { Db } from "../store/database.js";
 import { DEMO_START, DESK, ORGANIZATIONS, STAFF } from "./scenario.js";
+import { NEAR_LIMIT_ORGANIZATION, seedQueryHours } from "./query-hours.js";
 
 export interface DemoPaths {
   root: string;
@@ -67,4 +68,5 @@ export async function seedDirectory(db: Db): Promise<void> {
     for (const p of o.dtcs) await createContact(db, { ...p, organizationId: row.id, dtc: true });
     await createContact(db, { ...o.other, organizationId: row.id, dtc: false });
   }
+  await seedQueryHours(db, ORGANIZATIONS.find((o) => o.name === NEAR_LIMIT_ORGANIZATION)!.domain);
 }

@@ -45,7 +45,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
     const policy = policies.get(r.policyId)!;
     const org = orgs.get(r.organizationId);
     const customerZone = zones.get(r.requesterId) ?? org?.timeZone ?? null;
-    const facts = { entitlements: org?.entitlements ?? [], customerZone, closedDates: org?.closedDates ?? [], contract: org?.contract ?? null };
+    const facts = { entitlements: org?.entitlements ?? [], customerZone, closedDates: org?.closedDates ?? [], contract: org?.contract ?? null, agreement: org?.agreement ?? null };
     // The history as of `now`: a preview of a past day ignores what happened after it.
     const trail = (trailOf.get(r.id) ?? []).filter((e) => e.at <= now);
     let metrics;

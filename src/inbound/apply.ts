@@ -34,6 +34,7 @@ import { insertDeferredAcknowledgments } from "../store/repos/deferred-acks.js";
 import { insertAttachments } from "../store/repos/messages.js";
 import { insertPastBreaches, type NewPastBreach } from "../store/repos/past-breaches.js";
 import { listStaff } from "../store/repos/staff.js";
+import { chargeableNotice, emergencyNotice } from "../cases/entitlement-notices.js";
 import type { BatchFacts } from "./load.js";
 import { recordQuarantine } from "./quarantine.js";
 
@@ -168,6 +169,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     events.push({ kind: notice ? "engineers-notified" : "engineers-not-notified", actor: "system", caseId: caseRow.id, at, data: notice?.event ?? { reason: "no active engineer, no notifications.newCase address and no organization engineer" } });
   });
   await Promise.all([insertCaseEvents(tx, events), linkMessagesToCases(tx, links), insertPastBreaches(tx, pastBreaches), insertDeferredAcknowledgments(tx, deferred)]);
+  result.mail.push(...(await entitlementNotices(tx, desk, plans.map((p, i) => ({ plan: p.s.decision, caseRow: byNumber.get(numbers[i]!)! })))));
   return result;
 }
 
@@ -188,4 +190,18 @@ function engineersNotice(desk: Desk, p: OpeningPlan, caseRow: { id: number; numb
     recipients,
   });
   return { mail, event: { to: mail.to, rule: recipients.rule, messageId: mail.messageId } };
+}
+
+/** A chargeable case (account contact and managers) and an emergency request (managers), told once per case. */
+async function entitlementNotices(tx: Db, desk: Desk, opened: Array<{ plan: NewCasePlan; caseRow: { id: number; number: number; subject: string } }>): Promise<NewOutgoing[]> {
+  const telling = opened.filter((o) => o.plan.quota?.chargeable || o.plan.emergency);
+  if (telling.length === 0) return [];
+  const managers = (await listStaff(tx, { role: "manager", activeOnly: true })).map((m) => m.email);
+  return telling.flatMap(({ plan, caseRow }) => {
+    const ref = { ...caseRow, organization: plan.organization.name };
+    return [
+      plan.quota?.chargeable ? chargeableNotice(desk, ref, plan.quota, managers) : null,
+      plan.emergency ? emergencyNotice(desk, ref, plan.emergency, managers) : null,
+    ].filter((m): m is NewOutgoing => m !== null);
+  });
 }

@@ -29,7 +29,7 @@ export async function dryRunRawMessage(deps: Pick<InboundDeps, "db" | "desk" | "
   let outcome: { decision: InboundDecision; duplicate: boolean } | undefined;
   try {
     await deps.db.transaction(async (tx) => {
-      const facts = await loadBatchFacts(tx, [msg], deps.config, now);
+      const facts = await loadBatchFacts(tx, [msg], deps.config, now, deps.desk.policies);
       const context = contextFor(msg, facts, { mailbox, policies: deps.desk.policies, config: deps.config }, new Map());
       outcome = { decision: decideInbound(msg, context, now), duplicate: facts.stored.has(messageIdentity(msg)) };
       throw new RollBack("dry run");

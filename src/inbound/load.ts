@@ -23,6 +23,13 @@ import {
   tokenCase,
 } from "../store/repos/inbound.js";
 import type { Organization } from "../store/repos/organizations.js";
+import { quotaCasesOf } from "../store/repos/entitlements.js";
+import { countsTickets, organizationTerms, organizationZone } from "../entitlements/organization.js";
+import type { QuotaCase } from "../entitlements/quota.js";
+import type { Policy } from "../policy/types.js";
+import { queryHourLimits, queryHoursUsage, type QueryHoursUsage } from "../entitlements/query-hours.js";
+import { usagePeriodAt } from "../entitlements/usage-period.js";
+import { listTimeEntries } from "../store/repos/time-entries.js";
 
 export interface MailboxInfo {
   name: string;
@@ -47,10 +54,15 @@ export interface BatchFacts {
   autoReplies: Map<string, number>;
   /** Senders who complained about our mail (feedback reports): no automatic mail goes to them. */
   complained: Set<string>;
+  /** Organization id → its cases, for the DTCs' organizations that count tickets (Infotecs). */
+  quotaCases?: Map<number, QuotaCase[]>;
+  /** Organization id → query hours used in its current period, for the DTCs' organizations with limits (Konneqt). */
+  queryHours?: Map<number, QueryHoursUsage[]>;
 }
 
-export function organizationInfo(o: Organization): OrganizationInfo {
-  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone };
+export function organizationInfo(o: Organization, quotaCases?: Map<number, QuotaCase[]>, queryHours?: Map<number, QueryHoursUsage[]>): OrganizationInfo {
+  const hours = queryHours?.get(o.id);
+  return { name: o.name, policyId: o.policyId, entitlements: o.entitlements, domains: o.domains, timeZone: o.timeZone, terms: organizationTerms(o, quotaCases?.get(o.id)), ...(hours ? { queryHours: hours } : {}) };
 }
 
 /** The Message-IDs a message answers or reports: what its thread is looked up by. */
@@ -59,7 +71,7 @@ export function threadRefsOf(msg: NormalizedMessage, config: InboundConfig): { i
   return { ids: [...new Set([...keys.messageIds, ...msg.reportedMessageIds])], token: keys.caseToken };
 }
 
-export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: InboundConfig, now: number): Promise<BatchFacts> {
+export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: InboundConfig, now: number, policies?: ReadonlyMap<string, Policy>): Promise<BatchFacts> {
   const senders = [...new Set(msgs.map((m) => normalizeAddress(m.from?.address)).filter(Boolean))];
   const domains = [...new Set(senders.map(domainOf).filter(Boolean))];
   const refs = msgs.map((m) => threadRefsOf(m, config));
@@ -77,8 +89,10 @@ export async function loadBatchFacts(db: Db, msgs: NormalizedMessage[], config: 
     suppressedAmong(db, senders),
   ]);
   const tokenCases = new Map(tokenRows.filter((t): t is TokenCase => t !== null).map((t) => [t.number, t]));
-  const cases = await caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]);
-  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained };
+  const counting = [...new Set([...contacts.values()].filter((c) => c.contact.dtc && countsTickets(policies?.get(c.org.policyId), c.org.agreement)).map((c) => c.org.id))];
+  const [cases, quotaCases] = await Promise.all([caseStatuses(db, [...new Set([...threaded.values(), ...tokenCases.keys()])]), quotaCasesOf(db, counting)]);
+  const queryHours = await queryHoursOf(db, [...contacts.values()].filter((c) => c.contact.dtc).map((c) => c.org), policies, now);
+  return { stored, contacts, staff, domains: byDomain, threaded, tokenCases, cases, autoReplies: replies, complained, quotaCases, queryHours };
 }
 
 /** One message's InboundContext, from the batch's facts; `queued`: automatic replies decided earlier in the batch. */
@@ -102,7 +116,7 @@ export function contextFor(
     policies: env.policies,
     sender: {
       contact: found
-        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org) }
+        ? { email: found.contact.email, name: found.contact.name, dtc: found.contact.dtc, active: found.contact.active, organization: organizationInfo(found.org, facts.quotaCases, facts.queryHours) }
         : null,
       staff: facts.staff.get(address) ?? null,
       domainOrganization: domainOrg ? { name: domainOrg.name } : null,
@@ -112,4 +126,18 @@ export function contextFor(
     autoReplyCount: (facts.autoReplies.get(address) ?? 0) + (queued.get(address) ?? 0),
     config: env.config,
   };
+}
+
+/** Query hours used in the current period by each organization whose policy limits them. */
+async function queryHoursOf(db: Db, orgs: Organization[], policies: ReadonlyMap<string, Policy> | undefined, now: number): Promise<Map<number, QueryHoursUsage[]>> {
+  const out = new Map<number, QueryHoursUsage[]>();
+  for (const org of new Map(orgs.map((o) => [o.id, o])).values()) {
+    const policy = policies?.get(org.policyId);
+    const limits = policy ? queryHourLimits(policy, org.agreement) : [];
+    if (!policy || limits.length === 0) continue;
+    const period = usagePeriodAt({ contractStart: org.contractStart, createdAt: org.createdAt.getTime(), zone: organizationZone(policy, org) }, now);
+    const entries = await listTimeEntries(db, [org.id], new Date(period.start), new Date(period.end));
+    out.set(org.id, limits.map((l) => queryHoursUsage(l, period, entries)));
+  }
+  return out;
 }

@@ -62,7 +62,7 @@ export async function applyBatch(tx: Db, desk: Desk, mailbox: MailboxInfo, confi
   const env = { mailbox, policies: desk.policies, config };
   for (let rest = items; rest.length > 0; ) {
     const msgs = rest.map((i) => i.msg);
-    const facts = await loadBatchFacts(tx, msgs, config, now);
+    const facts = await loadBatchFacts(tx, msgs, config, now, desk.policies);
     const { decided } = decideRound(msgs, facts, env, now);
     const planned: Array<RoundItem & { at: number }> = decided.flatMap((d, at) => (d.duplicate ? [] : [{ ...rest[at]!, decision: d.decision, at }]));
     const applied = await applyRound(tx, desk, facts, planned, now);

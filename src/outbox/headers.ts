@@ -17,7 +17,9 @@ export type OutgoingKind =
   | "past-breaches"
   | "new-case"
   | "quarantine-notice"
-  | "acknowledgment-combined";
+  | "acknowledgment-combined"
+  | "entitlement-notice"
+  | "query-hours-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -32,9 +34,11 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   "quarantine-notice": "auto-generated",
   "acknowledgment-combined": "auto-replied",
   "resolution-notice": "auto-generated",
+  "entitlement-notice": "auto-generated",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
   forward: null,
+  "query-hours-notice": "auto-generated",
 };
 
 /** One line, no control characters, bounded length: safe to put in any header. */

@@ -1,4 +1,4 @@
-/** The six bundled policies load, validate, and carry the seeds' numbers. */
+/** The seven bundled policies load, validate, and carry the seeds' numbers. */
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -16,9 +16,19 @@ const target = (id: string, caseType: Policy["caseTypes"][number], severity: str
   serviceLevelFor(get(id), { caseType, severity, environment, entitlements });
 
 describe("bundled policies", () => {
-  it("are the six seed plans, each file named after its id", () => {
-    expect([...policies.keys()].sort()).toEqual(["ciq-premium", "ciq-standard", "infotecs-basic", "konneqt-basic", "konneqt-enterprise", "vantiq"]);
+  it("are the seven seed plans, each file named after its id", () => {
+    expect([...policies.keys()].sort()).toEqual(["ciq-premium", "ciq-standard", "infotecs-basic", "infotecs-premium", "konneqt-basic", "konneqt-enterprise", "vantiq"]);
     for (const id of policies.keys()) expect(existsSync(join(bundledPoliciesDir(), `${id}.yaml`))).toBe(true);
+  });
+
+  it("infotecs-premium: Basic's quota with feature requests accepted but not counted, emergencies flagged to managers", () => {
+    const premium = get("infotecs-premium");
+    const basic = get("infotecs-basic");
+    expect(premium.caseTypes).toEqual(["incident", "query", "rfe"]);
+    expect(premium.quota).toEqual({ ticketsPerYear: 40, carryOver: true, countedCaseTypes: ["incident", "query"] });
+    expect(premium.emergency).toMatchObject({ words: ["emergency"], notify: ["managers"] });
+    expect(premium.calendar).toEqual(basic.calendar);
+    expect(premium.serviceLevels).toEqual([]);
   });
 
   it("never pause the initial response and always remind at 50%, 80% and breach", () => {

@@ -122,7 +122,11 @@ export const rawPolicySchema = z.strictObject({
   pausedWhileWaiting: z.array(metric).default([]),
   ackCcDtcs: z.boolean().default(false),
   entitlements: z.array(z.strictObject({ id: kebab, description: z.string().min(1) })).default([]),
-  quota: z.strictObject({ ticketsPerYear: z.number().int().positive(), carryOver: z.boolean() }).optional(),
+  quota: z
+    .strictObject({ ticketsPerYear: z.number().int().positive(), carryOver: z.boolean(), countedCaseTypes: z.array(caseType).min(1).optional() })
+    .optional(),
+  accountContact: z.string().min(1).optional(),
+  emergency: z.strictObject({ words: z.array(z.string().min(1)).min(1), notify: z.array(audience).min(1), reason: z.string().min(1) }).optional(),
   retention: z
     .strictObject({
       piiDaysAfterContractEnd: z.number().int().positive().optional(),

@@ -115,7 +115,19 @@ export interface Policy {
   ackCcDtcs: boolean;
   entitlements: Array<{ id: EntitlementId; description: string }>;
   /** Infotecs Basic: 40 tickets a year, unused ones carried over. */
-  quota?: { ticketsPerYear: number; carryOver: boolean };
+  quota?: {
+    ticketsPerYear: number;
+    carryOver: boolean;
+    /** Only these case types count towards the allowance (default: every type). */
+    countedCaseTypes?: CaseTypeId[];
+  };
+  /** Whom customers ask about the agreement itself (renewal, more tickets), when the organization names no one. */
+  accountContact?: string;
+  /**
+   * Infotecs Premium "Emergency support – immediate reaction": a request whose subject or Severity field holds
+   * one of `words` is flagged to `notify` as soon as it is opened.
+   */
+  emergency?: { words: string[]; notify: Audience[]; reason: string };
   /** Konneqt: 90 days for PII after contract end, attachments after close. */
   retention?: { piiDaysAfterContractEnd?: number; attachmentsDaysAfterClose?: number; portalDataDaysAfterContractEnd?: number };
   /** Konneqt: query support hour limits per subscription term. */

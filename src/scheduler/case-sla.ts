@@ -24,7 +24,7 @@ export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: nu
   if (!row) throw new AppError("E_NOT_FOUND", `no case with id ${caseId}`);
   const { c, org } = row;
   const trail = (await loadTrails(tx, [caseId])).get(caseId) ?? [];
-  const facts = { entitlements: org.entitlements, customerZone: row.requesterZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract };
+  const facts = { entitlements: org.entitlements, customerZone: row.requesterZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract, agreement: org.agreement };
   const evaluation = evaluateTrail(policyOf(desk.policies, c), trail, facts, c.remindersSent, now);
   await saveCaseSla(tx, { caseId, slaState: slaSnapshot(evaluation, now), nextActionAt: nextActionDate(evaluation, now) }, new Date(now));
   return evaluation;

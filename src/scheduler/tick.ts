@@ -4,6 +4,7 @@
  * same transaction that records it as sent and stores the case's next action time. Cases are locked
  * with SKIP LOCKED, so several workers tick safely at once.
  */
+import type { Agreement } from "../entitlements/agreement.js";
 import type { Clock } from "../clock/clock.js";
 import { caseSubject, caseToken, messageIdFor, standardHeaders } from "../outbox/headers.js";
 import { enqueueMany, type NewOutgoing } from "../outbox/queue.js";
@@ -38,7 +39,7 @@ const ESCALATION =
   "subscriber's representatives sets the response plan and the status update frequency.";
 
 interface CaseFacts {
-  org: { name: string; entitlements: string[]; timeZone: string | null; closedDates: string[]; contract: ServiceLevel[] | null };
+  org: { name: string; entitlements: string[]; timeZone: string | null; closedDates: string[]; contract: ServiceLevel[] | null; agreement?: Agreement | null };
   requester: { name: string; email: string; timeZone: string | null };
 }
 
@@ -56,7 +57,7 @@ async function loadFacts(db: Db, due: Case[]): Promise<Map<number, CaseFacts>> {
     const o = orgById.get(c.organizationId);
     const p = personById.get(c.requesterId);
     facts.set(c.id, {
-      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null, closedDates: o?.closedDates ?? [], contract: o?.contract ?? null },
+      org: { name: o?.name ?? "?", entitlements: o?.entitlements ?? [], timeZone: o?.timeZone ?? null, closedDates: o?.closedDates ?? [], contract: o?.contract ?? null, agreement: o?.agreement ?? null },
       requester: { name: p?.name ?? "?", email: p?.email ?? "?", timeZone: p?.timeZone ?? null },
     });
   }
@@ -114,7 +115,7 @@ function planCase(
   const evaluation = evaluateTrail(
     policy,
     trail,
-    { entitlements: facts.org.entitlements, customerZone, closedDates: facts.org.closedDates, contract: facts.org.contract },
+    { entitlements: facts.org.entitlements, customerZone, closedDates: facts.org.closedDates, contract: facts.org.contract, agreement: facts.org.agreement },
     c.remindersSent,
     now,
   );

@@ -4,7 +4,7 @@
  */
 import type { BusinessCalendar, Instant } from "../calendar/types.js";
 import { METRIC_IDS, type Policy, type ServiceLevel, type Target } from "../policy/types.js";
-import { serviceLevelFor } from "../policy/select.js";
+import { levelAndCalendar } from "./reachability.js";
 import { clipPauses, dueAfter, signedRemaining } from "./deadline-with-pauses.js";
 import { readHistory } from "./history.js";
 import { remindersFor, type EvaluatedMetric } from "./reminders.js";
@@ -26,14 +26,11 @@ export interface EvaluateInput {
 export function evaluateCase(input: EvaluateInput): SlaEvaluation {
   const { policy, context, now } = input;
   const history = readHistory(input.timeline, now);
-  const level = serviceLevelFor(policy, {
-    caseType: history.caseType,
-    severity: history.severity,
-    environment: history.environment,
-    entitlements: context.entitlements,
-  });
-  if (!level) return { metrics: [], due: [], next: null, nextActionAt: null };
-  const cal = input.calendarFor(level.coverage);
+  const facts = { caseType: history.caseType, severity: history.severity, environment: history.environment, entitlements: context.entitlements };
+  // The named point of contact's reachability (CIQ Premium) chooses the level and how time counts.
+  const found = levelAndCalendar(policy, facts, history.unreachable, input.calendarFor);
+  if (!found) return { metrics: [], due: [], next: null, nextActionAt: null };
+  const { level, cal } = found;
   const withTarget = METRIC_IDS.filter((m) => level.targets[m] !== undefined);
   const evaluated = metricRuns(history, policy, withTarget).map((run) => evaluateMetric(run, level.targets[run.metric]!, cal, now));
   const sent = context.remindersSent ?? [];

@@ -37,6 +37,8 @@ export interface CaseHistory {
   stopped: Interval[];
   ongoing: Cycle[];
   statusUpdates: Cycle[];
+  /** Spells when the named point of contact was unreachable; the last is open-ended while it still is. */
+  unreachable: Interval[];
 }
 
 const isStopped = (s: CaseStatus) => s === "resolved" || s === "closed";
@@ -76,6 +78,7 @@ export function readHistory(timeline: TimelineEvent[], now: Instant): CaseHistor
     stopped: [],
     ongoing: [],
     statusUpdates: [],
+    unreachable: [],
   };
   for (const e of events) apply(h, e);
   return h;
@@ -105,6 +108,8 @@ function apply(h: CaseHistory, e: TimelineEvent): void {
       return;
     case "status-changed":
       return changeStatus(h, e.status, e.at);
+    case "contact-reachability":
+      return contactReachability(h, e.reachable, e.at);
   }
 }
 
@@ -144,6 +149,13 @@ function changeStatus(h: CaseHistory, next: CaseStatus, at: Instant): void {
     endOpenCycle(h.statusUpdates, at);
   }
   h.status = next;
+}
+
+function contactReachability(h: CaseHistory, reachable: boolean, at: Instant): void {
+  const last = h.unreachable[h.unreachable.length - 1];
+  const unreachableNow = last !== undefined && last.to === null;
+  if (reachable && unreachableNow) last.to = at;
+  if (!reachable && !unreachableNow) h.unreachable.push({ from: at, to: null });
 }
 
 function endOpenCycle(cycles: Cycle[], at: Instant): void {

@@ -16,7 +16,9 @@ export type TimelineEvent =
   | { kind: "staff-replied"; at: Instant; public: boolean }
   | { kind: "customer-replied"; at: Instant }
   | { kind: "status-changed"; at: Instant; status: CaseStatus }
-  | { kind: "workaround-provided"; at: Instant };
+  | { kind: "workaround-provided"; at: Instant }
+  /** The organization's named point of contact marked unreachable (false) or reachable again (true) on this case. */
+  | { kind: "contact-reachability"; at: Instant; reachable: boolean };
 
 export interface SlaContext {
   entitlements: EntitlementId[];

@@ -15,5 +15,7 @@ export * from "./repos/correspondence.js";
 export * from "./repos/digest.js";
 export * from "./repos/retention.js";
 export * from "./repos/demo.js";
+export * from "./repos/time-entries.js";
+export * from "./repos/entitlements.js";
 export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";

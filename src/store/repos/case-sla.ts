@@ -2,6 +2,7 @@
  * What the SLA engine reads and writes around a case: the clock-moving events of its trail, the facts of
  * its organization and requester, and the evaluation stored back (snapshot and the scheduler's index).
  */
+import type { Agreement } from "../../entitlements/agreement.js";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { ServiceLevel } from "../../policy/types.js";
 import type { Db } from "../database.js";
@@ -25,6 +26,7 @@ export interface OrganizationSlaFacts {
   timeZone: string | null;
   closedDates: string[];
   contract: ServiceLevel[] | null;
+  agreement: Agreement | null;
 }
 
 /** The events of these cases whose kind is one of `kinds`, per case in the order they happened. */
@@ -78,6 +80,7 @@ export async function listOrganizationSlaFacts(db: Db, ids: number[]): Promise<O
       timeZone: organizations.timeZone,
       closedDates: organizations.closedDates,
       contract: organizations.contract,
+      agreement: organizations.agreement,
     })
     .from(organizations)
     .where(inArray(organizations.id, ids));

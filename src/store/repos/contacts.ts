@@ -2,12 +2,12 @@
  * Customer contacts. Emails are lowercased on the way in, so every lookup is an exact match on the
  * unique index; DTCs (designated technical contacts) are the contacts with `dtc` set.
  */
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { normalizeAddress } from "../../mail/address.js";
 import type { Db } from "../database.js";
 import { isUniqueViolation } from "../errors.js";
-import { contacts } from "../schema/index.js";
+import { contacts, organizations } from "../schema/index.js";
 
 export type Contact = typeof contacts.$inferSelect;
 export interface ContactInput {
@@ -95,4 +95,30 @@ export async function otherDtcs(db: Db, organizationId: number, exceptContactId:
       ),
     )
     .orderBy(asc(contacts.email));
+}
+
+/**
+ * Makes `email` the organization's named point of contact (or, with `named` false, no longer), in one
+ * transaction: the flag moves from any other contact of the organization, and the organization holds the
+ * `named-contact` entitlement exactly while one of its contacts carries the flag (the SLA engine reads the
+ * entitlement). Returns the contact and whom the flag moved from.
+ */
+export async function setNamedContact(db: Db, email: string, named: boolean): Promise<{ contact: Contact; previous: string | null }> {
+  return db.transaction(async (tx) => {
+    const found = await getContactByEmail(tx, email);
+    if (!found) throw new AppError("E_NOT_FOUND", `no contact with email ${normalizeAddress(email)}`);
+    const [previous] = named
+      ? await tx
+          .update(contacts)
+          .set({ namedContact: false })
+          .where(and(eq(contacts.organizationId, found.organizationId), eq(contacts.namedContact, true), ne(contacts.id, found.id)))
+          .returning()
+      : [];
+    const [row] = await tx.update(contacts).set({ namedContact: named, updatedAt: sql`now()` }).where(eq(contacts.id, found.id)).returning();
+    const entitlement = named
+      ? sql`array_append(array_remove(${organizations.entitlements}, 'named-contact'), 'named-contact')`
+      : sql`array_remove(${organizations.entitlements}, 'named-contact')`;
+    await tx.update(organizations).set({ entitlements: entitlement }).where(eq(organizations.id, found.organizationId));
+    return { contact: row!, previous: previous?.email ?? null };
+  });
 }

@@ -1,5 +1,6 @@
 /** Customer organizations: created by the CLI, read by the inbound pipeline and the SLA engine. */
 import type { ServiceLevel } from "../../policy/types.js";
+import type { Agreement } from "../../entitlements/agreement.js";
 import { asc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import type { Db } from "../database.js";
@@ -69,6 +70,27 @@ export async function setContract(db: Db, id: number, contract: ServiceLevel[] |
 /** Sets (or, with null, removes) the engineer who hears first of the organization's new cases. */
 export async function setOrganizationEngineer(db: Db, id: number, engineerId: number | null): Promise<Organization> {
   const [row] = await db.update(organizations).set({ engineerId }).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}
+
+/** Sets an organization's contract term (days "YYYY-MM-DD"; end null: open-ended). Checked by the caller. */
+export async function setContractTerm(db: Db, id: number, term: { contractStart: string | null; contractEnd: string | null }): Promise<Organization> {
+  const [row] = await db.update(organizations).set(term).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}
+
+/** Sets (or, with null, removes) whom the customer asks about the agreement itself. */
+export async function setAccountContact(db: Db, id: number, accountContact: string | null): Promise<Organization> {
+  const [row] = await db.update(organizations).set({ accountContact }).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}
+
+/** Stores (or, with null, removes) the rest of the contract: ticket allowance, carry-over cap, own hours. */
+export async function setAgreement(db: Db, id: number, agreement: Agreement | null): Promise<Organization> {
+  const [row] = await db.update(organizations).set({ agreement }).where(eq(organizations.id, id)).returning();
   if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
   return row;
 }

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, jsonb, pgTable, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ServiceLevel } from "../../policy/types.js";
+import type { Agreement } from "../../entitlements/agreement.js";
 import { tstz } from "./columns.js";
 
 export const organizations = pgTable(
@@ -26,6 +27,10 @@ export const organizations = pgTable(
     contract: jsonb("contract").$type<ServiceLevel[]>(),
     /** The engineer who hears first of this organization's new cases (`org add|set --engineer`). */
     engineerId: integer("engineer_id").references((): AnyPgColumn => staff.id),
+    /** The rest of the contract (src/entitlements/agreement.ts): ticket allowance, carry-over cap, own hours. */
+    agreement: jsonb("agreement").$type<Agreement>(),
+    /** Whom the customer asks about the agreement itself (renewal, more tickets); told in refusals and quota mail. */
+    accountContact: text("account_contact"),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("organizations_name_key").on(t.name), index("organizations_domains_idx").using("gin", t.domains)],
@@ -41,6 +46,8 @@ export const contacts = pgTable(
       .notNull()
       .references(() => organizations.id),
     dtc: boolean("dtc").notNull().default(false),
+    /** The organization's dedicated point of contact (CIQ Premium [002] 5.1); at most one per organization. */
+    namedContact: boolean("named_contact").notNull().default(false),
     active: boolean("active").notNull().default(true),
     timeZone: text("time_zone"),
     createdAt: tstz("created_at").notNull().defaultNow(),
@@ -49,6 +56,7 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_email_key").on(t.email),
     index("contacts_organization_idx").on(t.organizationId),
+    uniqueIndex("contacts_named_contact_key").on(t.organizationId).where(sql`${t.namedContact}`),
     check("contacts_email_lowercase", sql`${t.email} = lower(${t.email})`),
   ],
 );
