@@ -147,3 +147,15 @@ function org(
   const engineer = ENGINEERS[name];
   return { name, policyId, timeZone, domain, entitlements, dtcs: [person(a), person(b)], other: person(other), ...(engineer ? { engineer } : {}) };
 }
+
+/**
+ * The Infotecs customer near its ticket quota ([001] "up to 40 Tickets per year"): its contract year began on
+ * 12 January, and 37 tickets were resolved before the demo week (numbered from 9001, apart from the week's cases).
+ */
+export const QUOTA_HISTORY = {
+  organization: "Taiga Telecom",
+  contractStart: "2026-01-12",
+  accountContact: "Olga Account <olga.account@vendor.example>",
+  resolved: 37,
+  firstNumber: 9001,
+} as const;

@@ -10,7 +10,9 @@ import { createContext, type AppContext } from "../context.js";
 import { silentLogger } from "../log/logger.js";
 import { createContact, createOrganization, createStaff } from "../store/index.js";
 import type { Db } from "../store/database.js";
-import { DEMO_START, DESK, ORGANIZATIONS, STAFF } from "./scenario.js";
+import { DEMO_START, DESK, ORGANIZATIONS, QUOTA_HISTORY, STAFF } from "./scenario.js";
+import { insertCases } from "../store/repos/inbound.js";
+import { appendEvents, listContacts, requireOrganizationByName, setAccountContact, setContractTerm } from "../store/index.js";
 import { NEAR_LIMIT_ORGANIZATION, seedQueryHours } from "./query-hours.js";
 
 export interface DemoPaths {
@@ -69,4 +71,26 @@ export async function seedDirectory(db: Db): Promise<void> {
     await createContact(db, { ...o.other, organizationId: row.id, dtc: false });
   }
   await seedQueryHours(db, ORGANIZATIONS.find((o) => o.name === NEAR_LIMIT_ORGANIZATION)!.domain);
+  await seedQuotaHistory(db);
+}
+
+/** Taiga Telecom's contract and the tickets resolved for it before the demo week (one a week from February). */
+async function seedQuotaHistory(db: Db): Promise<void> {
+  const h = QUOTA_HISTORY;
+  const org = await requireOrganizationByName(db, h.organization);
+  await setContractTerm(db, org.id, { contractStart: h.contractStart, contractEnd: null });
+  await setAccountContact(db, org.id, h.accountContact);
+  const requester = (await listContacts(db, { organizationId: org.id })).find((c) => c.dtc)!;
+  for (let i = 0; i < h.resolved; i++) {
+    const opened = new Date(Date.parse("2026-02-02T07:00:00Z") + i * 7 * 86_400_000);
+    const resolved = new Date(opened.getTime() + 2 * 86_400_000);
+    const [c] = await insertCases(db, [{
+      number: h.firstNumber + i, organizationId: org.id, requesterId: requester.id, subject: `Earlier ticket ${i + 1}`, caseType: "incident", severity: "2",
+      severitySource: "default", policyId: org.policyId, status: "resolved", openedAt: opened, updatedAt: resolved,
+    }]);
+    await appendEvents(db, [
+      { caseId: c!.id, at: opened, actor: requester.email, kind: "opened", data: { caseType: "incident", severity: "2" } },
+      { caseId: c!.id, at: resolved, actor: "alice@vendor.example", kind: "status-changed", data: { status: "resolved", from: "open" } },
+    ]);
+  }
 }

@@ -36,6 +36,13 @@ describe("npm run demo", () => {
     expect(lines.some((l) => l.includes("✉ in: jane.doe@acme-logistics.example — 01-vantiq-sev1-production-outage.eml"))).toBe(true);
   });
 
+  it("ends with the Infotecs customer's ticket usage: near its quota of 40 ([001] \"up to 40 Tickets per year\")", () => {
+    const usage = lines.find((l) => l.startsWith("Taiga Telecom (policy infotecs-basic)"))!;
+    expect(usage).toContain("contract year:   1 (2026-01-12 to 2027-01-11)");
+    expect(usage).toMatch(/allowance: {7}40 tickets \(40 a year \+ 0 carried over\)/);
+    expect(usage).toMatch(/used: {12}3[78] resolved/);
+  });
+
   it("opens one case per request from a DTC, with the severity the policy gives it", () => {
     expect(result.cases).toHaveLength(10); // nine from the week, and Pampa's October Query with its hours (#901)
     expect(caseOf("vantiq-outage")).toMatchObject({ policyId: "vantiq", severity: "1", status: "resolved" });
