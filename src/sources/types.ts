@@ -19,6 +19,11 @@ export interface SourceMessage {
   raw: Buffer;
   /** Server INTERNALDATE (IMAP) or file mtime (Maildir), epoch ms; null when unknown. */
   receivedAt: number | null;
+  /**
+   * Why the source could not hand over the message's bytes (a Maildir file it may not read): `raw` is
+   * then empty and the pipeline quarantines the message with this reason instead of parsing it.
+   */
+  unreadable?: string;
 }
 
 /** Read position in one folder: everything at or below lastUid has been committed. */
