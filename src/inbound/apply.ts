@@ -78,7 +78,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         break;
       case "refuse": {
         rejections.push(rejectionRecord(msg, src, "refused", d.reason, d.detail, now));
-        const reply = d.reply ? refusalMessage(desk, msg, d) : null;
+        const reply = d.reply ? refusalMessage(desk, msg, d, src.mailbox.defaultPolicy) : null;
         if (reply) outgoing.push(reply);
         results[s.index] = { outcome: "refuse" };
         break;
