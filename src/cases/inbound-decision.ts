@@ -122,7 +122,7 @@ export interface NewCasePlan {
   policyId: string;
   caseType: CaseTypeId;
   caseTypeReason: string;
-  severity: Pick<SeverityChoice, "id" | "source" | "reason" | "requested" | "needsEnvironment">;
+  severity: Pick<SeverityChoice, "id" | "source" | "reason" | "requested" | "needsEnvironment" | "changeReason">;
   environment: Environment | null;
   deployment: Deployment | null;
   fields: Partial<Record<FieldName, string>>;

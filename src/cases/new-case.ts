@@ -45,9 +45,10 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
   const missing = missingFields(policy, { ...fields, ...(environment && !fields.environment ? { environment } : {}) }, {
     severityGiven: severity.source !== "default",
     hasAttachments: msg.attachments.length > 0,
+    caseType: caseType.id,
   });
   if (severity.needsEnvironment && !missing.includes("environment")) missing.push("environment");
-  const { id, source, reason, requested, needsEnvironment } = severity;
+  const { id, source, reason, requested, needsEnvironment, changeReason } = severity;
   return {
     outcome: "new-case",
     organization: contact.organization,
@@ -55,7 +56,7 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
     policyId: policy.id,
     caseType: caseType.id,
     caseTypeReason: caseType.reason,
-    severity: { id, source, reason, ...(requested ? { requested } : {}), ...(needsEnvironment ? { needsEnvironment } : {}) },
+    severity: { id, source, reason, ...(requested ? { requested } : {}), ...(needsEnvironment ? { needsEnvironment } : {}), ...(changeReason ? { changeReason } : {}) },
     environment,
     deployment,
     fields,

@@ -17,6 +17,7 @@ import type { NewCasePlan } from "./inbound-decision.js";
 import { formatBytes, formatDue, readerZone } from "./present.js";
 import type { Agreement } from "../entitlements/agreement.js";
 import { withAgreedHours } from "../entitlements/hours.js";
+import { missingFieldLabel } from "./intake/missing-fields.js";
 
 /** What opening a case needs to know of the organization. */
 export interface OpeningOrganization {
@@ -119,7 +120,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       clientApp: plan.fields.clientApp ?? null,
       namespaces: plan.fields.namespaces ? plan.fields.namespaces.split(/[,;\s]+/).filter(Boolean) : [],
       templateFields: plan.fields as Record<string, string>,
-      missingFields: plan.missingFields,
+      missingFields: plan.missingFields.map((name) => missingFieldLabel(name, policy)),
       policyId: plan.policyId,
       openedAt: new Date(received),
       updatedAt: new Date(now),
@@ -189,12 +190,15 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
       name: severityName(plan.severity.id),
       downgraded: plan.severity.source === "downgrade",
       reason: plan.severity.reason,
+      // Said once, by name; the reason only when the policy changed what the customer asked for.
+      requestedName: plan.severity.requested ? severityName(plan.severity.requested) : null,
+      changeReason: plan.severity.source === "downgrade" ? (plan.severity.changeReason ?? plan.severity.reason) : null,
     },
     // The template's name for the initial-response metric (templates in a templatesDir rely on it).
     firstResponse: a.initialResponse
       ? { due: formatDue(a.initialResponse.dueAt, zone), target: a.initialResponse.targetText, coverage: coverageWords(policy, plan, a.org.contract) }
       : null,
-    missingFields: plan.missingFields,
+    missingFields: plan.missingFields.map((name) => missingFieldLabel(name, policy)),
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),
     policyName: policy.name,
     supportAddress: desk.fromAddress,

@@ -7,7 +7,8 @@ import type { DecisionCommon, RefusePlan } from "./inbound-decision.js";
 import { messageIdentity } from "./records.js";
 
 /** null when there is no address to answer. */
-export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan): NewOutgoing | null {
+/** `mailboxPolicyId`: the policy of the mailbox the mail came to, whose name signs the reply when the request has none. */
+export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: DecisionCommon & RefusePlan, mailboxPolicyId?: string): NewOutgoing | null {
   const to = msg.from?.address;
   if (!to) return null;
   const key = `refusal:${messageIdentity(msg)}`;
@@ -19,6 +20,7 @@ export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: Decisio
     ineligible: plan.reason === "ineligible" ? plan.detail : plan.reason === "query-hours" ? plan.detail.replace(/^t/, "T") : null,
     supportAddress: desk.fromAddress,
     contract: plan.contract ? { ended: plan.contract.state === "ended", date: plan.contract.date, contact: plan.contract.contact ?? desk.fromAddress } : null,
+    deskName: deskName(desk, plan.policyId ?? mailboxPolicyId),
   });
   return {
     idempotencyKey: key,
@@ -34,4 +36,12 @@ export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: Decisio
     text: body.text,
     html: body.html,
   };
+}
+
+/** Who signs a refusal: the policy the request came under (else the mailbox's), else the one policy the desk runs. */
+function deskName(desk: Desk, policyId: string | undefined): string {
+  const policy = policyId ? desk.policies.get(policyId) : undefined;
+  if (policy) return policy.name;
+  const names = [...new Set([...desk.policies.values()].map((p) => p.name))];
+  return names.length === 1 ? names[0]! : "Support team";
 }

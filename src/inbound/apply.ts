@@ -87,7 +87,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
         results[s.index] = { outcome: "thread", caseNumber: d.caseNumber };
         break;
       case "refuse": {
-        const reply = d.reply ? refusalMessage(desk, msg, d) : null;
+        const reply = d.reply ? refusalMessage(desk, msg, d, src.mailbox.defaultPolicy) : null;
         // The record says what was queued: the reply's key, or why none was (never a reply that was not).
         rejections.push({ ...rejectionRecord(msg, src, "refused", d.reason, d.detail, now), replyKey: reply?.idempotencyKey ?? null, replyWithheld: d.replyWithheld ?? null });
         if (reply) outgoing.push(reply);

@@ -15,7 +15,7 @@ import { isConnectionLoss, isRetryable } from "../store/errors.js";
 import { retryTransient } from "../store/retry.js";
 import type { AppliedOutcome } from "./apply.js";
 import { recordedErrorText } from "./error-text.js";
-import { finishCommitted, HeldThreads, recordFailure, type DrainSummary } from "./failures.js";
+import { finishCommitted, HeldThreads, quarantineUnusable, recordFailure, unusableReason, type DrainSummary } from "./failures.js";
 import type { MailboxInfo } from "./load.js";
 import { reportPastBreaches } from "./past-breaches.js";
 import { applyBatch, inboundSource, logOutcome, numericKey, processParsedMessage, type BatchItem, type InboundDeps, type ItemResult } from "./process.js";
@@ -171,7 +171,10 @@ async function processBatch(
   const items: Array<{ source: SourceMessage; item: BatchItem }> = [];
   for (const { source: m, parsed: result } of batch) {
     if (held.isHeld(m) || stop) continue;
-    if ("error" in result) await failed(m, result.error);
+    const unusable = unusableReason(m);
+    if (unusable !== null) {
+      if (await quarantineUnusable(deps, source, mailbox, m, unusable, summary)) done.add(m);
+    } else if ("error" in result) await failed(m, result.error);
     else items.push({ source: m, item: { msg: result, src: inboundSource(mailbox, m.key, m.receivedAt, m.raw) } });
   }
   if (signal?.aborted || stop || items.length === 0) return { done, stop };

@@ -139,3 +139,42 @@ async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: S
   }, now));
   deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, attempts, quarantineId: row.id }, "message quarantined after repeated failures; the mailbox moves on");
 }
+
+/**
+ * Why a message cannot even be parsed: its source could not read it, or it has no bytes at all (a 0-byte
+ * file). Null for every other message. Such a message is no request, no refusal and no duplicate of
+ * another empty one: it is quarantined with this reason at once, since trying again cannot help.
+ */
+export function unusableReason(m: SourceMessage): string | null {
+  if (m.unreadable !== undefined) return m.unreadable;
+  return m.raw.length === 0 ? "empty message: 0 bytes" : null;
+}
+
+/** Moves an unusable message to quarantine and records why (with what bytes there are), so an operator sees it. */
+export async function quarantineUnusable(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, reason: string, summary: DrainSummary): Promise<boolean> {
+  const { key, raw } = item;
+  try {
+    await source.quarantine(key, reason);
+    await insertRejection(deps.db, {
+      mailbox: mailbox.name,
+      messageId: null,
+      sourceUidValidity: numericKey(key.uidValidity),
+      sourceUid: numericKey(key.uid),
+      from: null,
+      subject: null,
+      reasonCode: item.unreadable !== undefined ? "unreadable" : "empty",
+      detail: reason,
+      disposition: "quarantined",
+      attempts: 0,
+      at: new Date(deps.clock.now()),
+      raw,
+    });
+  } catch (error) {
+    deps.logger.error({ mailbox: mailbox.name, uid: key.uid, reason, error: recordedErrorText(error) }, "could not quarantine an unusable message; it stays in the source for the next drain");
+    return false;
+  }
+  summary.quarantined++;
+  summary.processed++;
+  deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, reason }, "message quarantined: it cannot be read");
+  return true;
+}

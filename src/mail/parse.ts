@@ -8,6 +8,7 @@ import { AppError } from "../errors.js";
 import { normalizeAddress } from "./address.js";
 import { htmlToText } from "./html-text.js";
 import type { DroppedAttachment, HeaderMap, MailAddress, MailAttachment, NormalizedMessage, ParseLimits } from "./message.js";
+import { transcodeRawHeaders } from "./raw-headers.js";
 import { storableMessage, usableMessageId } from "./storable.js";
 
 export class MailParseError extends AppError {
@@ -29,28 +30,31 @@ export async function parseMessage(raw: Buffer | Uint8Array, limits: ParseLimits
       { headerBytes, maxHeaderBytes: limits.maxHeaderBytes },
     );
   }
+  // Raw 8-bit header bytes that are not UTF-8 are read in the charset detected for them (raw-headers.ts).
+  const headers = transcodeRawHeaders(bytes, headerBytes);
+  const notes = headers.charset ? [`raw 8-bit header bytes read as ${headers.charset} (${headers.how})`] : [];
   let parsed: ParsedMail;
   try {
     // We derive text from HTML ourselves (html-text.ts) and never use the HTML renderings
     // of text, so those conversions are skipped (they cost CPU on every message). The attachment
     // checksum mailparser computes anyway (MD5 by default) is the SHA-256 we store, hashed while the
     // bytes stream by rather than in a second pass.
-    parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: "sha256" });
+    parsed = await simpleParser(headers.bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: "sha256" });
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be parsed as MIME: ${why}`, { rawSize: bytes.length }, cause);
   }
   try {
     // Made storable here, once: every row and template field derived from the message is then storable too.
-    return storableMessage(normalize(parsed, bytes, limits));
+    return storableMessage(normalize(parsed, bytes, limits, notes));
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be normalized: ${why}`, { rawSize: bytes.length }, cause);
   }
 }
 
-function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits): NormalizedMessage {
-  const warnings: string[] = [];
+function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits, notes: string[]): NormalizedMessage {
+  const warnings: string[] = [...notes];
   const headers = headerMap(parsed);
   const first = (name: string): string | undefined => headers[name]?.[0];
 
@@ -120,11 +124,21 @@ function headerMap(parsed: ParsedMail): HeaderMap {
   const map: HeaderMap = {};
   for (const { key, line } of parsed.headerLines ?? []) {
     const colon = line.indexOf(":");
-    const value = (colon >= 0 ? line.slice(colon + 1) : "").replace(/\r?\n(?=[ \t])/g, "").trim();
+    const value = utf8Header((colon >= 0 ? line.slice(colon + 1) : "").replace(/\r?\n(?=[ \t])/g, "").trim());
     const name = key.toLowerCase();
     (map[name] ??= []).push(value);
   }
   return map;
+}
+
+/**
+ * mailparser hands header lines over byte for byte (as latin1 code units); UTF-8 header bytes (RFC 6532, and
+ * every 8-bit header after transcodeRawHeaders) are read as UTF-8, anything else stays as it was.
+ */
+function utf8Header(binary: string): string {
+  if (!/[\u0080-\u00ff]/.test(binary)) return binary;
+  const text = Buffer.from(binary, "latin1").toString("utf8");
+  return text.includes("\ufffd") ? binary : text;
 }
 
 /**

@@ -37,13 +37,15 @@ let deliveries = 0;
 
 /**
  * Delivers like an MDA: write into tmp/, then rename into new/ so readers never see half a file.
- * Names sort in delivery order within a process (monotonic hrtime prefix). Returns the file name.
+ * Names sort in delivery order within a process (monotonic hrtime prefix) and state the size
+ * (",S=", as Dovecot writes), which tells a reader the file is complete. Returns the file name.
  */
 export async function deliverToMaildir(path: string, raw: Buffer | string): Promise<string> {
   await ensureMaildir(path);
   deliveries += 1;
   const stamp = process.hrtime.bigint().toString().padStart(20, "0");
-  const name = `${stamp}.P${process.pid}Q${deliveries}R${randomUUID().slice(0, 8)}.${safeHost()}`;
+  const size = typeof raw === "string" ? Buffer.byteLength(raw) : raw.length;
+  const name = `${stamp}.P${process.pid}Q${deliveries}R${randomUUID().slice(0, 8)}.${safeHost()},S=${size}`;
   const tmp = join(path, "tmp", name);
   await fs.writeFile(tmp, raw, { flag: "wx" });
   await fs.rename(tmp, join(path, "new", name));

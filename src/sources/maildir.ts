@@ -15,6 +15,7 @@ import {
 } from "./maildir-files.js";
 import { checkMaxBytes } from "./byte-budget.js";
 import { maildirReceivedAt } from "./maildir-received.js";
+import { CompletenessTracker, readComplete, SETTLE_MS } from "./maildir-complete.js";
 import { assertOwnKey, silentLogger, SourceError } from "./types.js";
 import type { Cursor, FetchResult, MailSource, MessageKey, SourceLogger, SourceMessage } from "./types.js";
 
@@ -27,6 +28,8 @@ export interface MaildirSourceOptions {
   logger?: SourceLogger;
   /** How often waitForNew looks at new/ (fs.watch wakes it earlier where it works). */
   pollIntervalMs?: number;
+  /** How long a file whose name states no size must stay unchanged before it is read (maildir-complete.ts). */
+  settleMs?: number;
 }
 
 export const MAILDIR_FOLDER = "INBOX";
@@ -36,7 +39,7 @@ interface Entry {
   file: string;
   base: string;
   mtimeMs: number;
-  /** Bytes on disk; files in new/ are delivered whole (tmp/ then rename) and never rewritten. */
+  /** Bytes on disk when listed; read only once complete (maildir-complete.ts). */
   size: number;
 }
 
@@ -49,6 +52,7 @@ export class MaildirSource implements MailSource {
   private readonly warned = new Set<string>();
   /** Names seen in new/ at the last fetch, so waitForNew only wakes for really new files. */
   private known = new Set<string>();
+  private readonly completeness: CompletenessTracker;
 
   constructor(opts: MaildirSourceOptions) {
     this.name = opts.name;
@@ -56,6 +60,7 @@ export class MaildirSource implements MailSource {
     this.clock = opts.clock;
     this.log = opts.logger ?? silentLogger;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.completeness = new CompletenessTracker(opts.settleMs ?? SETTLE_MS);
   }
 
   /**
@@ -64,7 +69,8 @@ export class MaildirSource implements MailSource {
    * unprocessed and is returned. A file delivered late with an older mtime is thus delayed,
    * never skipped. `maxBytes` cuts the batch by the listed file sizes before a file is read, so
    * the bound holds for what is read into memory; a file taken by another reader meanwhile is
-   * passed over and counts nothing.
+   * passed over and counts nothing, and so is a file still being written (maildir-complete.ts): it is
+   * listed again by a later fetch.
    */
   async fetchBatch(cursor: Cursor | null, limit: number, _signal?: AbortSignal, maxBytes?: number): Promise<FetchResult> {
     checkMaxBytes(maxBytes);
@@ -73,6 +79,7 @@ export class MaildirSource implements MailSource {
     const uidValidityChanged = cursor !== null && cursor.uidValidity !== uidValidity;
     const entries = await this.listNew();
     this.known = new Set(entries.map((e) => e.file));
+    this.completeness.keepOnly(this.known);
     const after = cursor && !uidValidityChanged ? entries.findIndex((e) => e.base === cursor.lastUid) + 1 : 0;
     const messages: SourceMessage[] = [];
     let bytes = 0;
@@ -80,10 +87,9 @@ export class MaildirSource implements MailSource {
       if (messages.length >= limit) break;
       // The same rule as prefixWithinBytes, applied while reading so a vanished file does not count.
       if (maxBytes !== undefined && messages.length > 0 && bytes + entry.size > maxBytes) break;
-      const raw = await readIfPresent(join(this.path, "new", entry.file));
-      if (raw === null) continue; // taken by another reader between listing and reading
-      const key = { mailbox: this.name, folder: MAILDIR_FOLDER, uidValidity, uid: entry.base };
-      messages.push({ key, raw, receivedAt: maildirReceivedAt(entry.file, entry.mtimeMs) });
+      const message = await this.readEntry(entry, uidValidity);
+      if (message === null) continue; // still being written, or taken by another reader meanwhile
+      messages.push(message);
       bytes += entry.size;
     }
     const last = messages.at(-1);
@@ -91,6 +97,28 @@ export class MaildirSource implements MailSource {
       ? { uidValidity, lastUid: last.key.uid }
       : { uidValidity, lastUid: cursor && !uidValidityChanged ? cursor.lastUid : "" };
     return { messages, cursor: next, uidValidityChanged };
+  }
+
+  /**
+   * The entry as a message once it is complete (maildir-complete.ts); null while a writer may still be at
+   * it (it is listed again later) or when it is gone. A file that cannot be read comes with `unreadable`.
+   */
+  private async readEntry(entry: Entry, uidValidity: string): Promise<SourceMessage | null> {
+    if (!this.completeness.complete(entry, this.clock.now())) return null;
+    const read = await readComplete(join(this.path, "new", entry.file), entry);
+    const key = { mailbox: this.name, folder: MAILDIR_FOLDER, uidValidity, uid: entry.base };
+    switch (read.kind) {
+      case "read":
+        return { key, raw: read.raw, receivedAt: maildirReceivedAt(entry.file, entry.mtimeMs) };
+      case "unreadable":
+        return { key, raw: Buffer.alloc(0), receivedAt: maildirReceivedAt(entry.file, entry.mtimeMs), unreadable: read.reason };
+      case "changed":
+        this.log.debug({ mailbox: this.name, file: entry.file }, "file in new/ changed while being read; read again once it stays unchanged");
+        this.completeness.changed(entry.file, read.size, read.mtimeMs, this.clock.now());
+        return null;
+      case "gone":
+        return null;
+    }
   }
 
   async markProcessed(key: MessageKey): Promise<void> {
@@ -134,7 +162,9 @@ export class MaildirSource implements MailSource {
     }
     try {
       while (!signal.aborted) {
-        if ((await this.listNew()).some((e) => !this.known.has(e.file))) return;
+        const now = this.clock.now();
+        // New names, and files that were still being written and have since stayed unchanged long enough.
+        if ((await this.listNew()).some((e) => !this.known.has(e.file) || this.completeness.due(e, now))) return;
         const remaining = deadline - this.clock.now();
         if (remaining <= 0 || wake.signal.aborted) return;
         await this.clock.sleep(Math.min(this.pollIntervalMs, remaining), wake.signal);
@@ -171,15 +201,6 @@ export class MaildirSource implements MailSource {
     if (this.warned.has(file)) return;
     this.warned.add(file);
     this.log.warn({ mailbox: this.name, file }, "ignoring entry in new/ that is not a Maildir message file");
-  }
-}
-
-async function readIfPresent(file: string): Promise<Buffer | null> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
   }
 }
 

@@ -19,6 +19,11 @@ export interface SourceMessage {
   raw: Buffer;
   /** When the mailbox received it, epoch ms: IMAP INTERNALDATE, Maildir delivery time (file name, else mtime); null when unknown. */
   receivedAt: number | null;
+  /**
+   * Why the source could not hand over the message's bytes (a Maildir file it may not read): `raw` is
+   * then empty and the pipeline quarantines the message with this reason instead of parsing it.
+   */
+  unreadable?: string;
 }
 
 /** Read position in one folder: everything at or below lastUid has been committed. */

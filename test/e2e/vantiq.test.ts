@@ -154,7 +154,7 @@ describe.each(e2eBackends())("VANTIQ end to end on %s", (backend) => {
       const n = (await d.caseBySubject("Dev namespace down")).number;
       const ack = d.sent.find(is.ack(n))!;
       expect(ack.text).toContain("Severity: Severity 2 (Significant business impact)\n");
-      expect(ack.text).toContain("Severity 1 (Business-critical), from the severity field");
+      expect(ack.text).toContain("You asked for Severity 1 (Business-critical).");
       expect(ack.text).toContain("Severity 1 applies only to a VANTIQ production environment, so this request is handled as Severity 2.");
       // Wed 16:00–18:00 = 2 h; Thu 08:00 + 2 h = 10:00 PST.
       expect(ack.text).toContain("Our first response is due by Thu 26 Nov 2026, 10:00 PST (4 business hours, weekdays 08:00–18:00 Pacific time).");

@@ -118,9 +118,13 @@ describe.each(testDatabases())("bad mail on %s", (target) => {
     const failed = (await desk.db.select().from(inboundRejections)).filter((r) => r.reasonCode === "processing-failed");
     expect(failed.length).toBeGreaterThan(0);
     for (const r of failed) expect(r).toMatchObject({ disposition: "quarantined", attempts: 3, detail: expect.stringMatching(/\S/) });
-    expect(await files(".Quarantine/cur")).toHaveLength(failed.length);
-    expect((await files("cur")).length + failed.length).toBe(mail.length);
-    expect(total).toMatchObject({ fetched: mail.length + 2 * failed.length, processed: mail.length - failed.length, quarantined: failed.length });
+    // Empty files are quarantined at once with their reason (issue 12), not tried three times.
+    const empty = (await desk.db.select().from(inboundRejections)).filter((r) => r.reasonCode === "empty");
+    expect(empty.length).toBe(malformed.filter((m) => m.raw.length === 0).length);
+    for (const r of empty) expect(r).toMatchObject({ disposition: "quarantined", attempts: 0, detail: "empty message: 0 bytes" });
+    expect(await files(".Quarantine/cur")).toHaveLength(failed.length + empty.length);
+    expect((await files("cur")).length + failed.length + empty.length).toBe(mail.length);
+    expect(total).toMatchObject({ fetched: mail.length + 2 * failed.length, processed: mail.length - failed.length, quarantined: failed.length + empty.length });
     expect(await desk.db.select().from(processingAttempts)).toEqual([]);
   });
 });

@@ -13,6 +13,19 @@ export interface RequestFacts {
   severityGiven: boolean;
   /** The message carries attachments (CIQ's "evidence" may be a log file). */
   hasAttachments: boolean;
+  /** The request's case type: some fields belong to incidents only (notNeededFor). */
+  caseType?: string;
+}
+
+/**
+ * Fields a case type other than an incident is not asked for. Konneqt [003]: "Provide an initial Priority
+ * Level for Incidents" (so priority is asked of incidents only) and "A Query does not need to be linked to a
+ * specific production or pre production deployment" (so a query is asked neither deployment nor environment).
+ */
+export function notNeededFor(caseType: string | undefined): ReadonlySet<string> {
+  if (caseType === undefined || caseType === "incident") return new Set();
+  const incidentOnly = ["severity", "priority"];
+  return new Set(caseType === "query" ? [...incidentOnly, "deployment", "environment"] : incidentOnly);
 }
 
 /** Policy spellings that are not simply the camelCase of a field name. */
@@ -33,8 +46,12 @@ export function requiredFieldName(policyField: string): string {
   return RENAMES[policyField] ?? camel(policyField);
 }
 
-/** How an acknowledgment asks for a missing field. */
-export function missingFieldLabel(name: string): string {
+/**
+ * How an acknowledgment asks for a missing field: its label, never its name in code. A policy whose
+ * severities are priorities (Konneqt's P0–P3) asks for the "Priority".
+ */
+export function missingFieldLabel(name: string, policy?: Pick<Policy, "severities">): string {
+  if (name === "severity" && policy && policy.severities.length > 0 && policy.severities.every((s) => /^P\d$/.test(s.id))) return FIELD_LABELS.priority;
   if ((FIELD_NAMES as readonly string[]).includes(name)) return FIELD_LABELS[name as FieldName];
   if (name === "evidence") return "Evidence (logs, error messages or screenshots)";
   return name.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
@@ -63,5 +80,6 @@ export function missingFields(
     }
   };
   const names = policy.requiredFields.map(requiredFieldName);
-  return [...new Set(names)].filter((n) => !present(n));
+  const notNeeded = notNeededFor(facts.caseType);
+  return [...new Set(names)].filter((n) => !present(n) && !notNeeded.has(n));
 }

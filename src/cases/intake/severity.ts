@@ -20,6 +20,8 @@ export interface SeverityChoice {
   reason: string;
   /** The severity the customer asked for, when it was downgraded or refused. */
   requested?: string;
+  /** Why the policy changed the severity asked for (its eligibility rules' wording), when it did. */
+  changeReason?: string;
   /** An eligibility rule refuses this kind of case (Konneqt Basic: incidents outside production). */
   refused?: { reason: string };
   /** The eligibility of the requested severity depends on the environment, which the request does not name. */
@@ -70,6 +72,7 @@ function applyRules(policy: Policy, input: SeverityInput, requested: Requested):
     reason: eligible.reasons.length === 0 ? requested.reason : join(requested.reason, ...eligible.reasons),
   };
   if (downgraded || eligible.refused) choice.requested = requested.level.id;
+  if (downgraded) choice.changeReason = join(...eligible.reasons);
   if (eligible.refused) choice.refused = { reason: eligible.reasons.at(-1)! };
   else if (eligible.needsEnvironment) choice.needsEnvironment = true;
   return choice;

@@ -201,7 +201,16 @@ function dedent(lines: string[]): string[] {
 
 function isSignature(line: string): boolean {
   const t = line.trim();
-  return SIGNATURE_DELIMITER.test(line.trimEnd()) || SIGNATURE_DELIMITER.test(t) || CLOSING.test(t);
+  return SIGNATURE_DELIMITER.test(line.trimEnd()) || SIGNATURE_DELIMITER.test(t) || CLOSING.test(t) || isClosingWords(t);
+}
+
+const CLOSING_WORDS = new Set(["thanks", "thank", "you", "and", "best", "kind", "warm", "warmest", "kindest", "regards", "many", "in", "advance", "cheers", "sincerely", "again", "very", "much", "with", "all", "the"]);
+const CLOSING_CORE = /\b(thanks|thank|regards|cheers|sincerely)\b/i;
+
+/** "Thanks, and best regards", "Thank you & kind regards!": a line made of closing words only. */
+function isClosingWords(line: string): boolean {
+  const words = line.toLowerCase().split(/[\s,.!&;-]+/).filter(Boolean);
+  return words.length > 0 && words.length <= 8 && CLOSING_CORE.test(line) && words.every((w) => CLOSING_WORDS.has(w));
 }
 
 function finishValue(field: FieldName, value: string): string {
