@@ -27,7 +27,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
   const logger = createLogger(loaded.config);
   describeSetup(loaded, logger);
 
-  const ctx = await createContext(loaded.config, { logger, migrate: true, configFile: loaded.file });
+  const ctx = await createContext(loaded.config, { logger, migrate: true, configFile: loaded.file, serveEmbedded: true });
   const controller = new AbortController();
   const removeHandlers = installShutdownHandlers({
     controller,
