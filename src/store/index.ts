@@ -17,3 +17,4 @@ export * from "./repos/retention.js";
 export * from "./repos/demo.js";
 export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";
+export * from "./repos/gauges.js";
