@@ -61,7 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
   if (options.dataDir.startsWith("memory://")) return openPglite(options.dataDir);
   await mkdir(options.dataDir, { recursive: true });
-  const how: EmbeddedOpen = { dataDir: options.dataDir, lockWaitMs: options.lockWaitMs ?? 60_000, openPglite, openSocket };
+  const how: EmbeddedOpen<Db> = { dataDir: options.dataDir, lockWaitMs: options.lockWaitMs ?? 60_000, openPglite, openSocket };
   return options.serve ? openEmbeddedServed(how) : openEmbeddedClient(how);
 }
 

@@ -11,22 +11,29 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import { AppError } from "../errors.js";
-import type { Database } from "./database.js";
 import { lockHolder, tryLock, type EmbeddedLock, type LockHolder, type LockRole } from "./embedded-lock.js";
 import { serveEmbedded, SOCKET_FILE } from "./embedded-server.js";
 
-export interface EmbeddedOpen {
+/** database.ts's Database, restated here so that this file does not import the one that imports it. */
+export interface Database<D = unknown> {
+  db: D;
+  kind: "postgres" | "pglite";
+  embedded?: "direct" | "served" | "socket";
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOpen<D> {
   dataDir: string;
   lockWaitMs: number;
-  openPglite(dataDir: string): Promise<Database & { client: PGlite }>;
-  openSocket(socketPath: string): Promise<Database>;
+  openPglite(dataDir: string): Promise<Database<D> & { client: PGlite }>;
+  openSocket(socketPath: string): Promise<Database<D>>;
 }
 
 const RETRY_MS = 100;
 /** Linux's limit on a Unix socket's path (sun_path is 108 bytes with its terminating zero). */
 const MAX_SOCKET_PATH = 107;
 
-export async function openEmbeddedServed(how: EmbeddedOpen): Promise<Database> {
+export async function openEmbeddedServed<D>(how: EmbeddedOpen<D>): Promise<Database<D>> {
   const socketPath = socketPathIn(how.dataDir);
   const lock = await waitForLock(how, "worker");
   try {
@@ -52,7 +59,7 @@ export async function openEmbeddedServed(how: EmbeddedOpen): Promise<Database> {
   }
 }
 
-export async function openEmbeddedClient(how: EmbeddedOpen): Promise<Database> {
+export async function openEmbeddedClient<D>(how: EmbeddedOpen<D>): Promise<Database<D>> {
   const socketPath = socketPathIn(how.dataDir);
   const deadline = performance.now() + how.lockWaitMs;
   let lastError: unknown = null;
@@ -74,7 +81,7 @@ export async function openEmbeddedClient(how: EmbeddedOpen): Promise<Database> {
   }
 }
 
-async function openDirect(how: EmbeddedOpen, lock: EmbeddedLock): Promise<Database> {
+async function openDirect<D>(how: EmbeddedOpen<D>, lock: EmbeddedLock): Promise<Database<D>> {
   try {
     const database = await how.openPglite(how.dataDir);
     return {
@@ -93,7 +100,7 @@ async function openDirect(how: EmbeddedOpen, lock: EmbeddedLock): Promise<Databa
 }
 
 /** The worker waits while a CLI command holds the directory, and refuses to run beside another worker. */
-async function waitForLock(how: EmbeddedOpen, role: LockRole): Promise<EmbeddedLock> {
+async function waitForLock<D>(how: EmbeddedOpen<D>, role: LockRole): Promise<EmbeddedLock> {
   const deadline = performance.now() + how.lockWaitMs;
   for (;;) {
     const taken = await tryLock(how.dataDir, role);
@@ -110,7 +117,7 @@ async function waitForLock(how: EmbeddedOpen, role: LockRole): Promise<EmbeddedL
   }
 }
 
-function lockedError(how: EmbeddedOpen, holder: LockHolder | null, cause: unknown): AppError {
+function lockedError<D>(how: EmbeddedOpen<D>, holder: LockHolder | null, cause: unknown): AppError {
   const who = holder === null ? "another process" : holder.role === "worker" ? `the worker (pid ${holder.pid})` : `a CLI command (pid ${holder.pid})`;
   const why = cause instanceof Error ? `: ${cause.message}` : "";
   return new AppError(
