@@ -32,6 +32,8 @@ export interface ContextOptions {
   migrate?: boolean;
   /** The config file, for error messages that point at it (null: embedded defaults). */
   configFile?: string | null;
+  /** The worker: hold the embedded data directory and serve it to CLI commands (store/embedded-open.ts). */
+  serveEmbedded?: boolean;
 }
 
 export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
@@ -41,7 +43,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   checkMailboxPolicies(config, policies, opts.configFile ?? null);
   await createLocalFolders(config);
 
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, serve: opts.serveEmbedded });
   try {
     if (opts.migrate) await migrate(database);
   } catch (error) {

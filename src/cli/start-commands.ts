@@ -4,11 +4,14 @@
  */
 import type { Command } from "commander";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { createContext } from "../context.js";
+import { createContext, type AppContext } from "../context.js";
+import { healthRoutes } from "../http/health.js";
+import { createMetrics, type WorkerMetrics } from "../http/metrics.js";
+import { listen, type HttpListener } from "../http/server.js";
 import { createLogger, redactUrlCredentials, type Logger } from "../log/logger.js";
 import { openWorkerLocks } from "../store/worker-locks.js";
 import { installShutdownHandlers } from "../worker/lifecycle.js";
-import { buildWorker } from "../worker/jobs.js";
+import { buildWorker, type WorkerWiring } from "../worker/jobs.js";
 import { runWorker } from "../worker/run.js";
 
 export function registerStartCommands(program: Command): void {
@@ -27,7 +30,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
   const logger = createLogger(loaded.config);
   describeSetup(loaded, logger);
 
-  const ctx = await createContext(loaded.config, { logger, migrate: true, configFile: loaded.file });
+  const ctx = await createContext(loaded.config, { logger, migrate: true, configFile: loaded.file, serveEmbedded: true });
   const controller = new AbortController();
   const removeHandlers = installShutdownHandlers({
     controller,
@@ -39,8 +42,10 @@ export async function startWorker(options: { configPath?: string; once: boolean 
     logger.info({ database: ctx.database.kind }, "database ready, migrations applied");
     // This worker's presence and mailbox ownership, on a session of their own (store/worker-locks.ts).
     const locks = await openWorkerLocks(ctx.database, loaded.config.database.url);
-    const wiring = buildWorker(ctx, { once: options.once, locks });
+    const metrics = createMetrics(ctx.database.db, ctx.clock);
+    const wiring = buildWorker(ctx, { once: options.once, locks, metrics });
     const { jobs, services } = wiring;
+    const http = options.once ? null : await startHttp(ctx, wiring, metrics);
     try {
       await runWorker({
       clock: ctx.clock,
@@ -52,6 +57,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
       once: options.once,
       });
     } finally {
+      await http?.close();
       await wiring.close();
       await locks.close();
     }
@@ -60,6 +66,24 @@ export async function startWorker(options: { configPath?: string; once: boolean 
     await ctx.close();
     logger.info("stopped");
   }
+}
+
+/** /healthz, /readyz and /metrics on http.listen, unless the config says `http: false`. */
+async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerMetrics): Promise<HttpListener | null> {
+  const { http } = ctx.config;
+  if (http === false) return null;
+  const logger = ctx.logger.child({ subsystem: "http" });
+  const routes = healthRoutes({ db: ctx.database.db, clock: ctx.clock, database: wiring.database, outboxStuckSeconds: http.outboxStuckSeconds, metrics });
+  let listener: HttpListener;
+  try {
+    listener = await listen(http.listen, routes, (error) => logger.error({ err: error }, "HTTP request failed"));
+  } catch (error) {
+    // The desk matters more than its gauges: say so loudly (a health check will notice) and run on.
+    logger.error({ err: error }, `${(error as Error).message}; health and metrics are off`);
+    return null;
+  }
+  logger.info({ address: listener.address }, `health and metrics on http://${listener.address}/ (healthz, readyz, metrics)`);
+  return listener;
 }
 
 /** One line per part, so an operator sees at a glance what is real and what is the embedded default. */

@@ -122,6 +122,17 @@ export const configSchema = z
         quarantine: z.array(email()).optional(),
       })
       .prefault({}),
+    /** The worker's HTTP listener: /healthz, /readyz, /metrics (src/http/); false turns it off. */
+    http: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          listen: nonEmpty().default("127.0.0.1:9464"),
+          /** /readyz fails when the oldest due outbox row has waited longer than this. */
+          outboxStuckSeconds: int().pipe(z.number().min(1)).default(900),
+        }),
+      ])
+      .default({ listen: "127.0.0.1:9464", outboxStuckSeconds: 900 }),
     log: z
       .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .prefault({}),

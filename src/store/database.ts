@@ -5,6 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { openEmbeddedClient, openEmbeddedServed, type EmbeddedOpen } from "./embedded-open.js";
 import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -35,11 +36,21 @@ export interface DatabaseOptions {
   dataDir: string;
   /** postgres.js pool size (default 10). */
   maxConnections?: number;
+  /**
+   * The worker (`start`): holds the data directory's lock for its whole life and serves the embedded
+   * database to CLI commands on a socket in it. Otherwise (CLI): through that socket when a worker runs,
+   * else the directory opened under the lock (store/embedded-open.ts).
+   */
+  serve?: boolean;
+  /** How long to wait for another process's lock on the data directory (default 60 s). */
+  lockWaitMs?: number;
 }
 
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
+  /** For an embedded data directory: opened here ("direct", "served" by this worker) or reached through the worker's socket. */
+  embedded?: "direct" | "served" | "socket";
   close(): Promise<void>;
 }
 
@@ -47,11 +58,21 @@ export interface Database {
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.dataDir);
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10);
+  if (options.dataDir.startsWith("memory://")) return openPglite(options.dataDir);
+  await mkdir(options.dataDir, { recursive: true });
+  const how: EmbeddedOpen<Db> = { dataDir: options.dataDir, lockWaitMs: options.lockWaitMs ?? 60_000, openPglite, openSocket };
+  return options.serve ? openEmbeddedServed(how) : openEmbeddedClient(how);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = createPostgresClient(url, max);
+/** The worker's PGlite through its socket: postgres.js as with DATABASE_URL, the socket path as host. */
+async function openSocket(socketPath: string): Promise<Database> {
+  const database = await openPostgres("postgres://postgres@localhost:5432/postgres", 2, { path: socketPath, prepare: false });
+  return { ...database, embedded: "socket" };
+}
+
+async function openPostgres(url: string, max: number, extra: Record<string, unknown> = {}): Promise<Database> {
+  const client = createPostgresClient(url, max, extra);
   try {
     await client`select 1`;
     typesLoaded(client);
@@ -65,7 +86,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string): Promise<Database & { client: import("@electric-sql/pglite").PGlite }> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   // Loaded only when used: PGlite costs ~50 MB of memory just by being imported, which a Postgres
@@ -81,7 +102,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     });
   }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return { db, kind: "pglite", close: () => client.close() };
+  return { db, kind: "pglite", client, close: () => client.close() };
 }
 
 /** Applies pending committed migrations (drizzle's migrator for the driver in use). */

@@ -19,3 +19,4 @@ export * from "./repos/time-entries.js";
 export * from "./repos/entitlements.js";
 export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";
+export * from "./repos/gauges.js";

@@ -28,10 +28,11 @@ export type PostgresClient = postgres.Sql<{}>;
 /** How long a transaction body that failed on a lost connection waits for the connection to close. */
 const CLOSE_GRACE_MS = 5_000;
 
-export function createPostgresClient(url: string, max: number): PostgresClient {
+/** `extra`: further driver options, e.g. the embedded database's socket (store/database.ts openSocket). */
+export function createPostgresClient(url: string, max: number, extra: Record<string, unknown> = {}): PostgresClient {
   // Notices ("relation already exists, skipping") are noise on stdout; errors still throw.
   // `socket` is a documented driver option its type definitions leave out.
-  const client = postgres(url, { max, onnotice: () => {}, socket: noDelaySocket() } as postgres.Options<{}>);
+  const client = postgres(url, { max, onnotice: () => {}, socket: noDelaySocket(), ...extra } as postgres.Options<{}>);
   return guardTransactions(client);
 }
 

@@ -22,9 +22,12 @@ import { ownedJob, ownedService } from "../inbound/mailbox-owner.js";
 import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
 import { heldAcknowledgmentsTick } from "../scheduler/held-acks.js";
+import type { WorkerMetrics } from "../http/metrics.js";
 
 export interface WorkerWiring {
   jobs: Job[];
+  /** The worker's view of its database, for /readyz. */
+  database: DatabaseWatch;
   services: Service[];
   close(): Promise<void>;
 }
@@ -34,7 +37,7 @@ export interface WorkerWiring {
  * Otherwise they are long-running services, and the outbox sends continuously: each inbound batch
  * that commits wakes it, so acknowledgments go out while a long backlog is still being drained.
  */
-export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: WorkerLocks; ownerRetryMs?: number }): WorkerWiring {
+export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: WorkerLocks; ownerRetryMs?: number; metrics?: WorkerMetrics }): WorkerWiring {
   const desk = deskFromConfig(ctx.config, ctx.policies);
   const { ingest } = ctx.config;
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
@@ -45,7 +48,9 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const health = { down: false };
   const deliverAll = async (signal: AbortSignal) =>
-    void (await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY }));
+    opts.metrics?.delivered(
+      await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY }),
+    );
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.
@@ -56,7 +61,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET) };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
-    run: async (signal) => void (await drainSource(deps, source, info, signal, batch)),
+    run: async (signal) => opts.metrics?.drained(info.name, await drainSource(deps, source, info, signal, batch)),
   }));
   const inboundServices: Service[] = sources.map(({ info, source, pollMs }) => ({
     name: `inbound:${info.name}`,
@@ -65,7 +70,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
         await database.ready(signal);
         try {
           // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
-          await drainSource(deps, source, info, signal, batch);
+          opts.metrics?.drained(info.name, await drainSource(deps, source, info, signal, batch));
         } catch (error) {
           // Lost the database: drain again as soon as it is back (ready() above), not after the poll.
           if (database.failed(error)) continue;
@@ -78,7 +83,9 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const scheduler: Job = {
     name: "scheduler",
     run: async (signal) => {
+      const started = ctx.clock.now();
       const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
+      opts.metrics?.schedulerTick((ctx.clock.now() - started) / 1000);
       // Acknowledgments the per-sender cap held back, combined, once the hour's window allows.
       const held = await heldAcknowledgmentsTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), capPerHour: ctx.config.autoReplyCapPerHour, signal });
       if (queued + held.queued > 0) outbox.wake();
@@ -117,6 +124,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const ownedJobs = opts.locks ? inboundJobs.map((j, i) => ownedJob(j, owner(i))) : inboundJobs;
   const ownedServices = opts.locks ? inboundServices.map((s, i) => ownedService(s, owner(i))) : inboundServices;
   return {
+    database,
     jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
     services: opts.once ? [] : [...ownedServices, outbox],
     async close() {
