@@ -85,7 +85,7 @@ const commandAuth = z.strictObject({
   tokenLifetimeSeconds: int().pipe(z.number().min(1)).default(300),
 });
 
-const oauth2Schema = z.discriminatedUnion("provider", [microsoftAuth, googleAuth, commandAuth]);
+export const oauth2Schema = z.discriminatedUnion("provider", [microsoftAuth, googleAuth, commandAuth]);
 
 const imapSchema = z.strictObject({
   host: nonEmpty(),
