@@ -18,12 +18,83 @@ const zone = () => z.string().refine((v) => IANAZone.isValidZone(v), { message: 
 
 export const MB = 1024 * 1024;
 
+/**
+ * OAuth2 instead of a password, for a mailbox (`imap.auth`) or the relay (`smtp.auth`); the
+ * providers are src/auth/. Secrets belong in ${ENV}; files (keys, certificates) are read at start.
+ */
+const oauth2Base = {
+  type: z.literal("oauth2"),
+  /** Renew a token this many seconds before it expires (default 300). */
+  renewBeforeSeconds: int().pipe(z.number().min(0)).default(300),
+  /** Default: https://outlook.office365.com/.default (microsoft), https://mail.google.com/ (google). */
+  scope: nonEmpty().optional(),
+};
+const httpsUrl = () => z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+
+const microsoftAuth = z
+  .strictObject({
+    ...oauth2Base,
+    provider: z.literal("microsoft"),
+    tenantId: nonEmpty(),
+    clientId: nonEmpty(),
+    clientSecret: nonEmpty().optional(),
+    /** The certificate uploaded to the app registration (PEM) and its private key (PEM). */
+    certificate: z.strictObject({ certificateFile: nonEmpty(), privateKeyFile: nonEmpty() }).optional(),
+    /** Default https://login.microsoftonline.com; national clouds have their own. */
+    authorityHost: httpsUrl().optional(),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.clientSecret === undefined) === (a.certificate === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["clientSecret"], message: "give either clientSecret or certificate (one of them)" });
+    }
+  });
+
+const googleAuth = z
+  .strictObject({
+    ...oauth2Base,
+    provider: z.literal("google"),
+    /** Service account with domain-wide delegation: its JSON key file. */
+    serviceAccountKeyFile: nonEmpty().optional(),
+    /** The user the service account acts as; default: the mailbox's user. */
+    subject: email().optional(),
+    /** Or an OAuth client and a refresh token issued to the mailbox's user. */
+    clientId: nonEmpty().optional(),
+    clientSecret: nonEmpty().optional(),
+    refreshToken: nonEmpty().optional(),
+    /** Default: the key file's token_uri, else https://oauth2.googleapis.com/token. */
+    tokenUrl: httpsUrl().optional(),
+  })
+  .superRefine((a, ctx) => {
+    const refresh = [a.clientId, a.clientSecret, a.refreshToken].filter((v) => v !== undefined).length;
+    if (a.serviceAccountKeyFile !== undefined ? refresh > 0 : refresh !== 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceAccountKeyFile"],
+        message: "give either serviceAccountKeyFile, or clientId, clientSecret and refreshToken (all three)",
+      });
+    }
+  });
+
+const commandAuth = z.strictObject({
+  ...oauth2Base,
+  provider: z.literal("command"),
+  /** Program and arguments (no shell); a single string is the program alone. */
+  command: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(nonEmpty()).min(1)),
+  timeoutSeconds: int().pipe(z.number().min(1)).default(30),
+  /** How long a token printed without expires_in is used. */
+  tokenLifetimeSeconds: int().pipe(z.number().min(1)).default(300),
+});
+
+export const oauth2Schema = z.discriminatedUnion("provider", [microsoftAuth, googleAuth, commandAuth]);
+
 const imapSchema = z.strictObject({
   host: nonEmpty(),
   port: port().default(993),
   tls: bool().default(true),
   user: nonEmpty(),
-  password: z.string(),
+  /** Required unless `auth` says oauth2. */
+  password: z.string().optional(),
+  auth: oauth2Schema.optional(),
   folder: nonEmpty().default("INBOX"),
   processedFolder: nonEmpty().default("Processed"),
   quarantineFolder: nonEmpty().default("Quarantine"),
@@ -32,6 +103,10 @@ const imapSchema = z.strictObject({
   /** false: poll every pollIntervalSeconds even when the server offers IDLE. */
   idle: bool().default(true),
   pollIntervalSeconds: int().pipe(z.number().min(1)).default(60),
+}).superRefine((imap, ctx) => {
+  if ((imap.password === undefined) === (imap.auth === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["password"], message: "give either password or auth (type: oauth2), one of them" });
+  }
 });
 
 const mailboxBase = {
@@ -59,7 +134,17 @@ const smtpSchema = z.strictObject({
   port: port().default(587),
   /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
   secure: bool().default(false),
-  auth: z.strictObject({ user: nonEmpty(), pass: z.string() }).optional(),
+  auth: z
+    .discriminatedUnion("type", [
+      z.strictObject({ type: z.literal("password").optional(), user: nonEmpty(), pass: z.string() }),
+      // The same providers as a mailbox's, plus the user whose token is sent.
+      z.discriminatedUnion("provider", [microsoftAuth, googleAuth, commandAuth].map((s) => s.extend({ user: nonEmpty() })) as [
+        ReturnType<typeof microsoftAuth.extend<{ user: ReturnType<typeof nonEmpty> }>>,
+        ReturnType<typeof googleAuth.extend<{ user: ReturnType<typeof nonEmpty> }>>,
+        ReturnType<typeof commandAuth.extend<{ user: ReturnType<typeof nonEmpty> }>>,
+      ]),
+    ])
+    .optional(),
   /** Reuse pooled connections (nodemailer pool). */
   pool: bool().default(true),
 });
@@ -152,3 +237,4 @@ export type ImapMailboxConfig = Extract<MailboxConfig, { kind: "imap" }>;
 export type MaildirMailboxConfig = Extract<MailboxConfig, { kind: "maildir" }>;
 export type SmtpConfig = NonNullable<Config["smtp"]>;
 export type LogLevel = Config["log"]["level"];
+export type OAuth2Config = z.output<typeof oauth2Schema>;

@@ -15,7 +15,7 @@ import type { Config, LogLevel } from "../config/schema.js";
 
 export type { Logger } from "pino";
 
-const SECRET_KEYS = ["password", "pass", "token", "accessToken", "refreshToken", "secret", "apiKey", "authorization", "cookie"];
+const SECRET_KEYS = ["password", "pass", "token", "accessToken", "refreshToken", "secret", "apiKey", "authorization", "cookie", "clientSecret", "private_key"];
 const URL_KEYS = ["url", "databaseUrl", "DATABASE_URL"];
 
 /** fast-redact paths: each secret key at the top level and up to three levels down, plus smtp.auth. */

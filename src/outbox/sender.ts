@@ -6,6 +6,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import MailComposer from "nodemailer/lib/mail-composer";
+import { OAuthError, scrubSecrets, type OAuth2Login } from "../auth/token.js";
 
 export interface OutgoingMail {
   kind: string;
@@ -42,6 +43,8 @@ export interface SmtpOptions {
   port: number;
   secure: boolean;
   auth?: { user: string; pass: string } | undefined;
+  /** Instead of `auth`: AUTH XOAUTH2 with tokens from here (renewed once when the server refuses one). */
+  oauth2?: OAuth2Login;
   pool?: boolean;
   /** Seconds to wait for a connection / greeting before calling it a temporary failure. */
   timeoutSeconds?: number;
@@ -82,7 +85,7 @@ export function createSmtpSender(opts: SmtpOptions): MailSender {
     host: opts.host,
     port: opts.port,
     secure: opts.secure,
-    auth: opts.auth,
+    auth: opts.oauth2 ? xoauth2(opts.oauth2) : opts.auth,
     pool: opts.pool ?? true,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
@@ -99,12 +102,47 @@ export function createSmtpSender(opts: SmtpOptions): MailSender {
         }
         return { status: "sent", detail: info.response };
       } catch (error) {
-        return classifySmtpError(error);
+        return opts.oauth2 ? classifyOAuthSmtpError(error, opts.oauth2, opts.host) : classifySmtpError(error);
       }
     },
     async close() {
       transport.close();
     },
+  };
+}
+
+/**
+ * nodemailer asks `provisionCallback` for a token on every login, with renew=true after the server
+ * refused one (it then tries once more). The expiry handed back is in the past on purpose, so
+ * nodemailer keeps no token of its own and the TokenCache alone decides when to renew.
+ */
+function xoauth2(login: OAuth2Login) {
+  const provisionCallback = (_user: string, renew: boolean, callback: (err: Error | null, token?: string, expires?: number) => void) => {
+    (renew ? login.tokens.renew() : login.tokens.get()).then(
+      (token) => callback(null, token, 1),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+  return { type: "OAuth2" as const, user: login.user, provisionCallback };
+}
+
+/**
+ * A refused login or an unreachable token endpoint says nothing about the mail: it waits (temporary)
+ * until the app's permissions or secret are fixed, and the message names the step that failed.
+ */
+export function classifyOAuthSmtpError(error: unknown, login: OAuth2Login, host: string): DeliveryResult {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const provider = login.tokens.provider.describe;
+  if (e.code !== "EAUTH") return classifySmtpError(error);
+  if (typeof e.responseCode !== "number") {
+    const why = error instanceof OAuthError ? error.message : scrubSecrets(e.message ?? String(error));
+    return { status: "temporary", error: `smtp: token endpoint: ${why}` };
+  }
+  return {
+    status: "temporary",
+    error:
+      `smtp: SMTP AUTH (XOAUTH2) as ${login.user} at ${host} refused a renewed access token from ${provider}: ${scrubSecrets(e.message ?? "")}; ` +
+      "check that the app may send as this user (Microsoft: SMTP.SendAsApp and SMTP AUTH enabled for the mailbox; Google: domain-wide delegation of https://mail.google.com/)",
   };
 }
 

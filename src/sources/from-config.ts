@@ -1,6 +1,7 @@
 /** A mailbox as its config describes it: its source (IMAP or Maildir), what inbound knows of it, how long its loop waits. */
 import type { MailboxConfig } from "../config/schema.js";
 import type { AppContext } from "../context.js";
+import { oauth2Login } from "../auth/from-config.js";
 import { ImapSource } from "./imap.js";
 import { MaildirSource } from "./maildir.js";
 import type { MailSource } from "./types.js";
@@ -15,6 +16,7 @@ export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
     tls: m.imap.tls,
     user: m.imap.user,
     password: m.imap.password,
+    oauth2: m.imap.auth && oauth2Login(m.imap.auth, m.imap.user, ctx.clock, `mailbox "${m.name}"`),
     folder: m.imap.folder,
     processedFolder: m.imap.move ? m.imap.processedFolder : null,
     quarantineFolder: m.imap.quarantineFolder,

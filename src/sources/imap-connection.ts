@@ -8,6 +8,7 @@ import { ImapFlow, type Logger as ImapFlowLogger } from "imapflow";
 import type { Clock } from "../clock/clock.js";
 import { backoffDelay, defaultBackoff, type BackoffOptions } from "../clock/backoff.js";
 import { SourceError, type SourceLogger } from "./types.js";
+import { OAuthError, scrubSecrets, type OAuth2Login } from "../auth/token.js";
 
 export interface ImapConnectionOptions {
   host: string;
@@ -15,7 +16,12 @@ export interface ImapConnectionOptions {
   /** true: implicit TLS (993). false: plaintext, upgraded with STARTTLS when offered (loopback tests). */
   tls: boolean;
   user: string;
-  password: string;
+  /** Unused when `oauth2` is given. */
+  password?: string;
+  /** Log in with XOAUTH2 / OAUTHBEARER (whichever the server offers; OAUTHBEARER first) instead. */
+  oauth2?: OAuth2Login;
+  /** The mailbox's name in the config, for refusals. */
+  name?: string;
   clock: Clock;
   logger: SourceLogger;
   backoff?: BackoffOptions;
@@ -96,11 +102,53 @@ export class ImapConnection {
 
   private async connect(): Promise<ImapFlow> {
     this.drop();
+    const oauth2 = this.opts.oauth2;
+    if (!oauth2) return this.open({ user: this.opts.user, pass: this.opts.password ?? "" });
+    const token = await this.token(() => oauth2.tokens.get());
+    try {
+      return await this.open({ user: oauth2.user, accessToken: token });
+    } catch (error) {
+      if (!(error as ImapErrorLike).authenticationFailed) throw error;
+      // The cached token may have been revoked or its permissions changed: one more try with a new one.
+      this.opts.logger.warn({ step: "IMAP LOGIN", provider: oauth2.tokens.provider.describe }, "IMAP LOGIN refused the access token; renewing it once");
+      const renewed = await this.token(() => oauth2.tokens.renew());
+      try {
+        return await this.open({ user: oauth2.user, accessToken: renewed });
+      } catch (again) {
+        throw this.oauthRefused(again, [token, renewed]);
+      }
+    }
+  }
+
+  /** A token, or a SourceError naming the mailbox and the token endpoint as the step that failed. */
+  private async token(get: () => Promise<string>): Promise<string> {
+    try {
+      return await get();
+    } catch (error) {
+      const e = error instanceof OAuthError ? error : new OAuthError("E_OAUTH_UNAVAILABLE", (error as Error).message, true);
+      this.opts.logger.warn({ step: "token endpoint", code: e.code }, e.message);
+      throw new SourceError("E_IMAP_OAUTH_TOKEN", `mailbox "${this.opts.name ?? this.opts.user}": token endpoint: ${e.message}`, e.retryable);
+    }
+  }
+
+  private oauthRefused(error: unknown, tokens: string[]): SourceError {
+    const e = error as ImapErrorLike;
+    if (!e.authenticationFailed) return classifyImapError(error, this.where);
+    const said = scrubSecrets(`${e.responseText ?? e.message}`, ...tokens);
+    const message =
+      `mailbox "${this.opts.name ?? this.opts.user}": IMAP LOGIN (OAuth2) as ${this.opts.oauth2!.user} at ${this.opts.host}:${this.opts.port} ` +
+      `refused a renewed access token from ${this.opts.oauth2!.tokens.provider.describe}: ${said}; ` +
+      "check that the app may access this mailbox (Microsoft: IMAP.AccessAsApp and an Exchange service principal with FullAccess; Google: domain-wide delegation of https://mail.google.com/)";
+    this.opts.logger.error({ step: "IMAP LOGIN" }, message);
+    return new SourceError("E_IMAP_AUTH", message, false);
+  }
+
+  private async open(auth: { user: string; pass: string } | { user: string; accessToken: string }): Promise<ImapFlow> {
     const client = new ImapFlow({
       host: this.opts.host,
       port: this.opts.port,
       secure: this.opts.tls,
-      auth: { user: this.opts.user, pass: this.opts.password },
+      auth,
       logger: quietLogger(this.opts.logger),
       disableAutoIdle: true, // IDLE only inside waitForNew, so commands never pay for breaking it
       connectionTimeout: 30_000,
@@ -110,7 +158,10 @@ export class ImapConnection {
     client.on("close", () => {
       if (this.current === client) this.current = null;
     });
-    await client.connect();
+    await client.connect().catch((error: unknown) => {
+      client.close(); // a refused login leaves the socket open otherwise
+      throw error;
+    });
     this.current = client;
     this.opts.logger.info({ host: this.opts.host, port: this.opts.port, user: this.opts.user }, "IMAP connected");
     return client;

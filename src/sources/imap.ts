@@ -14,6 +14,7 @@
 import type { ImapFlow } from "imapflow";
 import type { Clock } from "../clock/clock.js";
 import type { BackoffOptions } from "../clock/backoff.js";
+import type { OAuth2Login } from "../auth/token.js";
 import { boundsBytes, checkMaxBytes, prefixWithinBytes } from "./byte-budget.js";
 import { CoalescedBatches } from "./coalesced-batches.js";
 import { anySignal, ImapConnection } from "./imap-connection.js";
@@ -33,7 +34,9 @@ export interface ImapSourceOptions {
   port: number;
   tls: boolean;
   user: string;
-  password: string;
+  /** Unused when `oauth2` is given. */
+  password?: string;
+  oauth2?: OAuth2Login;
   folder?: string;
   /** Folder processed mail is moved to; null = flag \Seen + $SupportInboxProcessed instead. */
   processedFolder?: string | null;

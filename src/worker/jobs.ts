@@ -42,7 +42,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const { ingest } = ctx.config;
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
   const batch = { messages: ingest.batchMessages, bytes: ingest.batchBytes };
-  const sender = createSender(ctx.config);
+  const sender = createSender(ctx.config, ctx.clock);
   const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx), pollMs: mailboxPollMs(m) }));
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
