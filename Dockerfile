@@ -1,7 +1,14 @@
-# support-inbox image: `docker build -t support-inbox .`
-# Run with the config mounted as a file (secrets from the environment, ${VAR} in the YAML):
+# support-inbox image: `docker build -t support-inbox .` (or `buildah bud`; see image/build-local.sh).
+#
+# With no config it starts on the embedded defaults, everything under the volume at /app/data:
+#   docker run --rm -v support-inbox-data:/app/data support-inbox
+#   → PGlite in /app/data/data, Maildir in /app/data/var/maildir (deliver into new/), mail written as .eml
+#     files into /app/data/var/outbox; the log says so line by line.
+# With Postgres and a config (secrets from the environment, ${VAR} in the YAML):
 #   docker run --rm -v "$PWD/support-inbox.yaml:/etc/support-inbox/config.yaml:ro" \
-#     -e DATABASE_URL -e IMAP_PASSWORD -e SMTP_PASSWORD -v support-inbox-data:/app/data support-inbox
+#     -e SUPPORT_INBOX_CONFIG=/etc/support-inbox/config.yaml -e DATABASE_URL -e IMAP_PASSWORD -e SMTP_PASSWORD \
+#     -v support-inbox-data:/app/data support-inbox
+# compose.yaml runs it next to Postgres.
 
 # --- build: full dependencies, compile TypeScript to dist/ ---
 FROM node:20-bookworm-slim AS build
@@ -12,7 +19,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# --- runtime: production dependencies and the compiled code only ---
+# --- runtime: production dependencies and the compiled code only (no tsx, no TypeScript, no test tools) ---
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # glibc otherwise raises its mmap threshold after the first big free and serves later multi-MB Buffers
@@ -29,9 +36,17 @@ COPY bin ./bin
 COPY migrations ./migrations
 COPY policies ./policies
 COPY templates ./templates
-# Embedded-default locations (PGlite data, Maildir, .eml outbox) must be writable by the non-root user.
-RUN mkdir -p /app/data /app/var /etc/support-inbox && chown -R node:node /app/data /app/var
+# The embedded defaults are paths relative to the working directory (./data, ./var/maildir, ./var/outbox,
+# ./support-inbox.yaml), so working in the volume puts all of them, and an optional config, in it.
+RUN mkdir -p /app/data /etc/support-inbox && chown -R node:node /app/data
 USER node
-VOLUME ["/app/data", "/app/var"]
+WORKDIR /app/data
+VOLUME ["/app/data"]
+EXPOSE 9464
+# /healthz of the HTTP listener (http.listen, default 127.0.0.1:9464: inside the container, so the check
+# reaches it). A config that moves the listener or sets `http: false` must change or drop this check.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The worker stops its loops, finishes the batch in hand and closes the database on SIGTERM.
 STOPSIGNAL SIGTERM
-CMD ["node", "bin/support-inbox.js", "start", "--config", "/etc/support-inbox/config.yaml"]
+CMD ["node", "/app/bin/support-inbox.js", "start"]
