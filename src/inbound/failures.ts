@@ -155,7 +155,9 @@ export async function quarantineUnusable(deps: InboundDeps, source: MailSource, 
   const { key, raw } = item;
   try {
     await source.quarantine(key, reason);
-    await insertRejection(deps.db, {
+    const now = deps.clock.now();
+    // Through recordQuarantine like every quarantine, so the managers are told at once.
+    await deps.db.transaction((tx) => recordQuarantine(tx, deps.desk, {
       mailbox: mailbox.name,
       messageId: null,
       sourceUidValidity: numericKey(key.uidValidity),
@@ -166,9 +168,9 @@ export async function quarantineUnusable(deps: InboundDeps, source: MailSource, 
       detail: reason,
       disposition: "quarantined",
       attempts: 0,
-      at: new Date(deps.clock.now()),
+      at: new Date(now),
       raw,
-    });
+    }, now));
   } catch (error) {
     deps.logger.error({ mailbox: mailbox.name, uid: key.uid, reason, error: recordedErrorText(error) }, "could not quarantine an unusable message; it stays in the source for the next drain");
     return false;

@@ -1,2 +1,0 @@
-ALTER TABLE "organizations" ADD COLUMN "engineer_id" integer;--> statement-breakpoint
-ALTER TABLE "organizations" ADD CONSTRAINT "organizations_engineer_id_staff_id_fk" FOREIGN KEY ("engineer_id") REFERENCES "public"."staff"("id") ON DELETE no action ON UPDATE no action;

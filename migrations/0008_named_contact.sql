@@ -1,2 +1,0 @@
-ALTER TABLE "contacts" ADD COLUMN "named_contact" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "contacts_named_contact_key" ON "contacts" USING btree ("organization_id") WHERE "contacts"."named_contact";
