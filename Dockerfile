@@ -38,7 +38,9 @@ COPY policies ./policies
 COPY templates ./templates
 # The embedded defaults are paths relative to the working directory (./data, ./var/maildir, ./var/outbox,
 # ./support-inbox.yaml), so working in the volume puts all of them, and an optional config, in it.
-RUN mkdir -p /app/data /etc/support-inbox && chown -R node:node /app/data
+# `support-inbox` on the PATH, so `docker compose exec support-inbox support-inbox case list` works.
+RUN ln -s /app/bin/support-inbox.js /usr/local/bin/support-inbox \
+  && mkdir -p /app/data /etc/support-inbox && chown -R node:node /app/data
 USER node
 WORKDIR /app/data
 VOLUME ["/app/data"]

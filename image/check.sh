@@ -54,7 +54,7 @@ ls "$volume/var/outbox"/*.eml >/dev/null 2>&1 || fail "no reply written into /ap
 echo "ok: a mail delivered into the volume's Maildir was answered into its .eml outbox"
 
 # The CLI beside the running worker, as `docker compose exec support-inbox support-inbox …` does.
-run node /app/bin/support-inbox.js case list >"$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; fail "a CLI command beside the worker failed"; }
+run support-inbox case list >"$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; fail "a CLI command beside the worker failed"; }
 echo "ok: the CLI works beside the running worker"
 
 kill -TERM "$worker_pid"
