@@ -16,7 +16,8 @@ need() {
   echo "installing $2 from Debian's archive"
   local sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$2" >/dev/null
+  # Exit 3: the tool could not be installed (CI prints that it skips); anything else is a real failure.
+  { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$2" >/dev/null; } || exit 3
 }
 need buildah buildah
 need debootstrap debootstrap
