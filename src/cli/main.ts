@@ -10,7 +10,6 @@ import { registerPolicyCommands } from "./policy-commands.js";
 import { registerSlaCommands } from "./sla-commands.js";
 import { registerDigestCommands } from "./digest-commands.js";
 import { registerContractCommands } from "./contract-commands.js";
-import { registerOrgEngineerCommands } from "./org-engineer-commands.js";
 import { registerIngestCommands } from "./ingest-commands.js";
 import { registerStoreCommands } from "./store-commands.js";
 import { registerCaseCommands } from "./case-commands.js";
@@ -37,7 +36,6 @@ export function buildProgram(): Command {
   registerCaseCommands(program);
   registerRetentionCommands(program);
   registerContractCommands(program);
-  registerOrgEngineerCommands(program);
   registerQuarantineCommands(program);
   registerOrgSetCommands(program);
   registerUsageCommands(program);
