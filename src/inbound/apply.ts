@@ -14,7 +14,8 @@ import { applyThreadEntry } from "../correspondence/thread-entry.js";
 import type { Desk } from "../desk.js";
 import { AppError } from "../errors.js";
 import type { NormalizedMessage } from "../mail/message.js";
-import { enqueueMany, markBounced, type NewOutgoing } from "../outbox/queue.js";
+import { enqueueMany, markBounced, queuedMessageId, type NewOutgoing } from "../outbox/queue.js";
+import { installationId } from "../store/repos/installation.js";
 import { requirePolicy } from "../policy/catalogue.js";
 import type { Db } from "../store/database.js";
 import type { Organization } from "../store/repos/organizations.js";
@@ -138,7 +139,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
     return { s, policy, ...found, opening: planCaseOpening(policy, s.decision, s.msg, found.org, found.contact, { received: receiptInstant(s.src, now), now }) };
   });
   const ccOrgs = [...new Set(plans.filter((p) => p.s.decision.acknowledge && p.policy.ackCcDtcs).map((p) => p.org.id))];
-  const [numbers, dtcs, staff] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs), listStaff(tx, { activeOnly: true })]);
+  const [numbers, dtcs, staff, installation] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs), listStaff(tx, { activeOnly: true }), installationId(tx)]);
   const created = await insertCases(tx, plans.map((p, i) => ({ ...p.opening.values, number: numbers[i]! })));
   const byNumber = new Map(created.map((c) => [c.number, c]));
   const at = new Date(now);
@@ -164,7 +165,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
       );
     }
     // The engineers hear of every new case, even one whose acknowledgment the per-sender cap held back.
-    const notice = engineersNotice(desk, p, caseRow, staff);
+    const notice = engineersNotice(desk, p, caseRow, staff, installation);
     if (notice) result.mail.push(notice.mail);
     events.push({ kind: notice ? "engineers-notified" : "engineers-not-notified", actor: "system", caseId: caseRow.id, at, data: notice?.event ?? { reason: "no active engineer, no notifications.newCase address and no organization engineer" } });
   });
@@ -176,7 +177,7 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
 type OpeningPlan = { s: Stored & { decision: InboundDecision & NewCasePlan }; policy: Policy; org: Organization; opening: ReturnType<typeof planCaseOpening> };
 
 /** The new-case mail to the engineers and what the case history records of it: the addresses it was queued to, and why those. */
-function engineersNotice(desk: Desk, p: OpeningPlan, caseRow: { id: number; number: number; subject: string }, staff: Staff[]) {
+function engineersNotice(desk: Desk, p: OpeningPlan, caseRow: { id: number; number: number; subject: string }, staff: Staff[], installation: string) {
   const recipients = newCaseRecipients(p.org.engineerId, desk.newCaseRecipients ?? [], staff);
   if (recipients.to.length === 0) return null;
   const mail = newCaseNotice({
@@ -189,7 +190,8 @@ function engineersNotice(desk: Desk, p: OpeningPlan, caseRow: { id: number; numb
     initialResponse: p.opening.initialResponse,
     recipients,
   });
-  return { mail, event: { to: mail.to, rule: recipients.rule, messageId: mail.messageId } };
+  // The history names the Message-ID the row is stored and sent with (queuing mixes in the installation id).
+  return { mail, event: { to: mail.to, rule: recipients.rule, messageId: queuedMessageId(mail, installation) } };
 }
 
 /** A chargeable case (account contact and managers) and an emergency request (managers), told once per case. */

@@ -46,8 +46,15 @@ export interface NewOutgoing {
   attachments?: OutboxAttachment[];
 }
 
-/** The Message-ID a queued row is stored and sent with: fixed per key, unique per installation. */
-const ownMessageId = (row: NewOutgoing, installation: string): string => messageIdFor(row.idempotencyKey, messageIdDomain(row.messageId), installation);
+/**
+ * The Message-ID a queued row is stored and sent with: fixed per key, unique per installation. Only an id made
+ * by messageIdFor from the row's own key is rewritten; one a caller chose itself is kept as given.
+ */
+export function queuedMessageId(row: Pick<NewOutgoing, "idempotencyKey" | "messageId">, installation: string): string {
+  const domain = messageIdDomain(row.messageId);
+  return row.messageId === messageIdFor(row.idempotencyKey, domain) ? messageIdFor(row.idempotencyKey, domain, installation) : row.messageId;
+}
+const ownMessageId = queuedMessageId;
 
 /** Queues a message; false when a row with the same idempotency key already exists. */
 export async function enqueue(tx: Db, row: NewOutgoing, now: number): Promise<boolean> {
