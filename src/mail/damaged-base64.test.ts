@@ -16,11 +16,12 @@ describe("base64Damage", () => {
     ["valid, no padding needed", "SGVsbG8h", null],
     ["empty", "", null],
     ["chunks padded line by line", "QQ==\nQUI=\n", null],
-    ["a character outside the alphabet", "SGVs!G8h", /'!' at character 5 is not base64/],
-    ["an 8-bit byte", "SGVs\xe9G8h", /byte 0xe9 at character 5/],
+    ["a character outside the alphabet", "SGVs!G8h", /'!' at line 1, column 5 is not base64/],
+    ["an 8-bit byte", "SGVs\xe9G8h", /byte 0xe9 at line 1, column 5/],
     ["truncated mid-group", "SGVsbG8", /7 base64 characters, not a multiple of 4/],
+    ["a bad character on a later line, counted as a reader would", "SGVs\r\nbG8h\r\n  a*", /'\*' at line 3, column 4 is not base64/],
     ["data after the padding inside a group", "SG=s", /data after the '=' padding/],
-    ["padding where no group can end", "S===", /'=' padding at character 2/],
+    ["padding where no group can end", "S===", /'=' padding at line 1, column 2/],
   ])("%s", (_, body, expected) => {
     const got = base64Damage(Buffer.from(body, "latin1"));
     if (expected === null) expect(got).toBeNull();
@@ -44,7 +45,7 @@ describe("markDamagedBase64", () => {
         "Content-Type: text/html", "Content-Transfer-Encoding: base64", "", "PGI+aGk8L2I+!", "--inner--", "--outer--", "",
       ].join("\r\n"),
     );
-    expect(markDamagedBase64(raw).damaged).toEqual([{ part: "1.2", reason: "'!' at character 13 is not base64" }]);
+    expect(markDamagedBase64(raw).damaged).toEqual([{ part: "1.2", reason: "'!' at line 1, column 13 is not base64" }]);
   });
 });
 
@@ -58,7 +59,7 @@ describe("parseMessage with a damaged base64 part", () => {
       ["report-2026-11.pdf", "application/pdf"],
     ]);
     const [log, pdf] = msg.attachments;
-    expect(log!.damaged).toEqual({ encoding: "base64", part: "2", reason: expect.stringMatching(/'!' at character \d+ is not base64/), declaredType: "text/plain" });
+    expect(log!.damaged).toEqual({ encoding: "base64", part: "2", reason: "'!' at line 2, column 21 is not base64", declaredType: "text/plain", name: "gateway.log" });
     // The bytes as they arrived, between the part's blank line and its boundary.
     const text = Buffer.from(log!.content).toString("latin1");
     expect(text.startsWith("MjAyNi0xMi0wM1QwODoxNDowMlogRVJST1IgZ2F0ZXdheTogdXBzdHJlYW0gY29ubmVjdCB0aW1l")).toBe(true);

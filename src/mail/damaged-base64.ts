@@ -34,17 +34,23 @@ export function base64Damage(body: Uint8Array): string | null {
   let inGroup = 0; // characters of the current 4-character group seen
   let pad = 0; // '=' seen in the current group
   let count = 0;
+  let line = 1;
+  let column = 0;
   for (const b of body) {
+    column++;
+    if (b === 0x0a) [line, column] = [line + 1, 0];
     if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) continue;
     count++;
+    // Where a person opening the .damaged-base64.txt file finds it.
+    const at = `line ${line}, column ${column}`;
     if (b === 0x3d) {
-      if (inGroup < 2) return `'=' padding at character ${count} where no group ends`;
+      if (inGroup < 2) return `'=' padding at ${at} where no group ends`;
       pad++;
     } else if (isAlphabet(b)) {
-      if (pad > 0) return `data after the '=' padding at character ${count}`;
+      if (pad > 0) return `data after the '=' padding at ${at}`;
     } else {
       const shown = b >= 0x21 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, "0")}`;
-      return `${shown} at character ${count} is not base64`;
+      return `${shown} at ${at} is not base64`;
     }
     inGroup++;
     if (inGroup === 4) [inGroup, pad] = [0, 0];

@@ -213,7 +213,7 @@ function toAttachment(a: Attachment, marked: MarkedMessage): MailAttachment {
     inline: a.contentDisposition === "inline" || a.related === true,
   };
   if (a.cid) att.contentId = a.cid;
-  if (damaged) att.damaged = { encoding: "base64", ...damaged, declaredType: a.contentType };
+  if (damaged) att.damaged = { encoding: "base64", ...damaged, declaredType: a.contentType, name: a.filename ?? null };
   return att;
 }
 
