@@ -1,7 +1,8 @@
 /**
  * Broken base64 (issue 12): a body part that declares base64 but is not base64 is kept as an attachment of
  * its encoded bytes, named `<name|part-N>.damaged-base64.txt`, named on the case (what `case show` prints),
- * and the acknowledgment asks the customer to send it again; the good parts are stored as usual. Real mail
+ * and the acknowledgment asks the customer to send it again (a reply on a case: its customer-replied event names
+ * it); the good parts are stored as usual. Real mail
  * bytes through the real pipeline: a Maildir drained by drainSource into each test database.
  */
 import { readFileSync } from "node:fs";
@@ -66,5 +67,25 @@ describe.each(testDatabases())("damaged base64 on %s", (target) => {
     expect(shown).toContain("part-1.damaged-base64.txt");
     expect(shown).toMatch(/not a multiple of 4 \(truncated\?\)/);
     expect(ack.text).toContain("  - part 1 of your message (text/plain)\n");
+  });
+
+  it("a reply on the case with a damaged part: stored, and the trail's customer-replied names it", async () => {
+    const { kase: opened } = await deliver("base64-attachment-bad-characters.eml");
+    const reply = [
+      "From: Omar Haddad <omar.haddad@customer.example>", `To: ${SUPPORT}`, `Subject: Re: [Case #${opened.number}] [Sev3] Gateway times out talking to node-3`,
+      "Message-ID: <reply-damaged-1@customer.example>", "Date: Thu, 03 Dec 2026 11:02:00 +0200", "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="r1"', "", "--r1", "Content-Type: text/plain; charset=utf-8", "", "The trace from node-3.", "--r1",
+      'Content-Type: application/octet-stream; name="node-3.trace"', 'Content-Disposition: attachment; filename="node-3.trace"',
+      "Content-Transfer-Encoding: base64", "", "dHJhY2UgbGluZSAx\u00a7dHJhY2U=", "--r1--", "",
+    ].join("\r\n");
+    await deliverToMaildir(desk.dir, Buffer.from(reply, "latin1"));
+    expect(await drainSource(inboundDeps(desk.db, desk.clock), desk.source, mailbox)).toMatchObject({ processed: 1, failed: 0 });
+    const [kase] = await desk.db.select().from(cases);
+    const replied = (await store.listEvents(desk.db, kase!.id)).find((e) => e.kind === "customer-replied");
+    expect(replied?.data).toMatchObject({ damagedAttachments: [{ filename: "node-3.trace.damaged-base64.txt", reason: "byte 0xa7 at line 1, column 17 is not base64" }] });
+    const [, stored] = await desk.db.select().from(messages).orderBy(messages.id);
+    const files = await desk.db.select().from(attachments).where(eq(attachments.messageId, stored!.id));
+    expect(files.map((f) => f.filename)).toEqual(["node-3.trace.damaged-base64.txt"]);
+    expect(stored!.text).toContain("The trace from node-3.");
   });
 });
