@@ -1,9 +1,9 @@
 /**
  * Broken base64 (issue 12): a body part that declares base64 but is not base64 is kept as an attachment of
  * its encoded bytes, named `<name|part-N>.damaged-base64.txt`, named on the case (what `case show` prints),
- * and the acknowledgment asks the customer to send it again (a reply on a case: its customer-replied event names
- * it); the good parts are stored as usual. Real mail
- * bytes through the real pipeline: a Maildir drained by drainSource into each test database.
+ * and the acknowledgment asks the customer to send it again (a reply on a case: its customer-replied event
+ * names it); the good parts are stored as usual. Real mail bytes through the real pipeline: a Maildir drained
+ * by drainSource into each test database.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
