@@ -104,6 +104,13 @@ export interface AttachmentSummary {
   sha256: string;
 }
 
+/** A part that arrived with damaged base64: `filename` as stored, `sent` as the customer would know it. */
+export interface DamagedAttachment {
+  filename: string;
+  sent: string;
+  reason: string;
+}
+
 /** Present on every decision, for logs and the dry-run view. */
 export interface DecisionCommon {
   sender: string;
@@ -130,6 +137,8 @@ export interface NewCasePlan {
   text: string;
   attachments: AttachmentSummary[];
   droppedAttachments: Array<{ filename: string; size: number; reason: string }>;
+  /** Parts whose base64 could not be read, kept as their encoded text (src/mail/damaged-base64.ts); absent when none. */
+  damagedAttachments?: DamagedAttachment[];
   /** false only when the per-sender cap of automatic replies is reached. */
   acknowledge: boolean;
   /**

@@ -10,7 +10,7 @@ import { chooseCaseType, chooseSeverity, missingFields } from "./intake/severity
 import { normaliseEnvironment, readTemplate } from "./intake/template.js";
 import type { Policy } from "../policy/types.js";
 import { autoReplyWithheld } from "./sender.js";
-import type { AttachmentSummary, ContactInfo, InboundContext, NewCasePlan, RefusePlan } from "./inbound-decision.js";
+import type { AttachmentSummary, ContactInfo, DamagedAttachment, InboundContext, NewCasePlan, RefusePlan } from "./inbound-decision.js";
 
 /** The text a case stores: what the sender wrote this time, quoted history removed (forwards kept). */
 export function bodyText(msg: Pick<NormalizedMessage, "text" | "subject">): string {
@@ -19,6 +19,13 @@ export function bodyText(msg: Pick<NormalizedMessage, "text" | "subject">): stri
 
 export function summariseAttachments(msg: Pick<NormalizedMessage, "attachments">): AttachmentSummary[] {
   return msg.attachments.map(({ filename, size, contentType, sha256 }) => ({ filename, size, contentType, sha256 }));
+}
+
+/** The parts kept as damaged base64, named as the customer sent them: their file name, else their place and type. */
+export function damagedAttachments(msg: Pick<NormalizedMessage, "attachments">): DamagedAttachment[] {
+  return msg.attachments.flatMap(({ filename, damaged: d }) =>
+    d ? [{ filename, sent: d.name ?? `part ${d.part} of your message (${d.declaredType})`, reason: d.reason }] : [],
+  );
 }
 
 export function policyFor(ctx: Pick<InboundContext, "policies" | "mailbox">, contact: ContactInfo): Policy {
@@ -49,6 +56,7 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
   });
   if (severity.needsEnvironment && !missing.includes("environment")) missing.push("environment");
   const { id, source, reason, requested, needsEnvironment, changeReason } = severity;
+  const damaged = damagedAttachments(msg);
   return {
     outcome: "new-case",
     organization: contact.organization,
@@ -64,6 +72,7 @@ export function planNewCase(msg: NormalizedMessage, ctx: InboundContext, contact
     text,
     attachments: summariseAttachments(msg),
     droppedAttachments: msg.droppedAttachments.map(({ filename, size, reason: why }) => ({ filename, size, reason: why })),
+    ...(damaged.length > 0 ? { damagedAttachments: damaged } : {}),
     acknowledge,
     ...acknowledgmentWithheld(ctx, contact.email, acknowledge),
   };

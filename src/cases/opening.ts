@@ -93,7 +93,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
   const opened = {
     kind: "opened",
     actor: plan.requester.email,
-    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate },
+    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate, ...damagedNamed(plan) },
   };
   // The trail holds only what happened: "acknowledged" when an acknowledgment is queued now; when it is
   // held (the per-sender cap) or withheld, that is recorded instead, and "acknowledged" follows when queued.
@@ -133,6 +133,12 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
     initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
     pastBreaches: past.filter((r) => r.threshold >= 1),
   };
+}
+
+/** The trail names the parts that arrived damaged (what `case show` prints), so nobody takes them for the files. */
+function damagedNamed(plan: NewCasePlan): { damagedAttachments?: Array<{ filename: string; reason: string }> } {
+  const damaged = plan.damagedAttachments ?? [];
+  return damaged.length > 0 ? { damagedAttachments: damaged.map(({ filename, reason }) => ({ filename, reason })) } : {};
 }
 
 /** What the case trail shows of a late read: which reminders were not sent because their time had passed. */
@@ -200,6 +206,7 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
       : null,
     missingFields: plan.missingFields.map((name) => missingFieldLabel(name, policy)),
     droppedAttachments: plan.droppedAttachments.map((d) => ({ filename: d.filename, size: formatBytes(d.size) })),
+    damagedAttachments: (plan.damagedAttachments ?? []).map((d) => ({ name: d.sent })),
     policyName: policy.name,
     supportAddress: desk.fromAddress,
     quota: plan.quota ?? null,

@@ -78,7 +78,7 @@ function registerTimeCommand(kase: Command): void {
     });
 }
 
-function describeCase(c: store.Case, events: store.CaseEvent[], messages: store.Message[]): string {
+export function describeCase(c: store.Case, events: store.CaseEvent[], messages: store.Message[]): string {
   return [
     `Case #${c.number}: ${c.subject}`,
     `  status ${c.status}, severity ${c.severity} (${c.severitySource}${c.severityReason ? `: ${c.severityReason}` : ""}), type ${c.caseType}, policy ${c.policyId}`,

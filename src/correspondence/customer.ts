@@ -14,6 +14,7 @@ import { attachmentRefs, loadParties } from "./load.js";
 import { queueCaseMail } from "./mail.js";
 import type { CorrespondenceResult, CustomerMessageInput } from "./types.js";
 import { engineersFor } from "./recipients.js";
+import { damagedAttachments } from "../cases/new-case.js";
 
 /** Statuses a customer's message takes back to open. A closed case stays closed (the reply is still recorded). */
 const REOPENS = new Set(["waiting", "resolved"]);
@@ -26,7 +27,10 @@ export async function applyCustomerMessage(tx: Db, input: CustomerMessageInput):
   if (reopened) {
     await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "status-changed", data: { status: "open", from: caseRow.status } });
   }
-  await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "customer-replied", data: { messageRowId: message.id } });
+  // Parts that arrived as damaged base64 are named on the trail, as on an opening (src/mail/damaged-base64.ts).
+  const damaged = damagedAttachments(message.normalized).map(({ filename, reason }) => ({ filename, reason }));
+  const data = { messageRowId: message.id, ...(damaged.length > 0 ? { damagedAttachments: damaged } : {}) };
+  await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "customer-replied", data });
   const updated = await updateCase(tx, caseRow.id, { ...(reopened ? { status: "open" as const } : {}), updatedAt: at });
   const queued: OutgoingKind[] = [];
   if (await forward(tx, { ...input, caseRow: updated }, reopened ? caseRow.status : null)) queued.push("forward");

@@ -23,6 +23,11 @@ export interface MailAttachment {
   contentId?: string;
   /** true for parts shown inside the HTML (Content-Disposition inline / cid: images). */
   inline: boolean;
+  /**
+   * Set when the part declared base64 but was not base64 (damaged-base64.ts): the content is then its
+   * original encoded text, named `<name or part-N>.damaged-base64.txt`, of type text/plain.
+   */
+  damaged?: { encoding: "base64"; part: string; reason: string; declaredType: string; name: string | null };
 }
 
 export interface DroppedAttachment {

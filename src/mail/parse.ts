@@ -8,6 +8,7 @@ import { AppError } from "../errors.js";
 import { normalizeAddress } from "./address.js";
 import { htmlToText } from "./html-text.js";
 import type { DroppedAttachment, HeaderMap, MailAddress, MailAttachment, NormalizedMessage, ParseLimits } from "./message.js";
+import { DAMAGED_HEADER, markDamagedBase64, type MarkedMessage } from "./damaged-base64.js";
 import { transcodeRawHeaders } from "./raw-headers.js";
 import { storableMessage, usableMessageId } from "./storable.js";
 
@@ -33,27 +34,29 @@ export async function parseMessage(raw: Buffer | Uint8Array, limits: ParseLimits
   // Raw 8-bit header bytes that are not UTF-8 are read in the charset detected for them (raw-headers.ts).
   const headers = transcodeRawHeaders(bytes, headerBytes);
   const notes = headers.charset ? [`raw 8-bit header bytes read as ${headers.charset} (${headers.how})`] : [];
+  // Base64 parts that are not base64 become attachments of their encoded bytes, not garbage (damaged-base64.ts).
+  const marked = markDamagedBase64(headers.bytes);
   let parsed: ParsedMail;
   try {
     // We derive text from HTML ourselves (html-text.ts) and never use the HTML renderings
     // of text, so those conversions are skipped (they cost CPU on every message). The attachment
     // checksum mailparser computes anyway (MD5 by default) is the SHA-256 we store, hashed while the
     // bytes stream by rather than in a second pass.
-    parsed = await simpleParser(headers.bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: "sha256" });
+    parsed = await simpleParser(marked.bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, checksumAlgo: "sha256" });
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be parsed as MIME: ${why}`, { rawSize: bytes.length }, cause);
   }
   try {
     // Made storable here, once: every row and template field derived from the message is then storable too.
-    return storableMessage(normalize(parsed, bytes, limits, notes));
+    return storableMessage(normalize(parsed, bytes, limits, notes, marked));
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new MailParseError("E_MAIL_UNPARSEABLE", `message could not be normalized: ${why}`, { rawSize: bytes.length }, cause);
   }
 }
 
-function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits, notes: string[]): NormalizedMessage {
+function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits, notes: string[], marked: MarkedMessage): NormalizedMessage {
   const warnings: string[] = [...notes];
   const headers = headerMap(parsed);
   const first = (name: string): string | undefined => headers[name]?.[0];
@@ -69,7 +72,8 @@ function normalize(parsed: ParsedMail, bytes: Buffer, limits: ParseLimits, notes
   const plain = typeof parsed.text === "string" ? parsed.text : "";
   let text = plain.trim() === "" && html !== null ? htmlToText(html) : plain;
 
-  const all = parsed.attachments.map(toAttachment);
+  const all = parsed.attachments.map((a) => toAttachment(a, marked));
+  for (const a of all) if (a.damaged) warnings.push(`part ${a.damaged.part} is not valid base64 (${a.damaged.reason}): kept as ${a.filename}`);
   if (text.trim() === "" && html === null && all.length === 0) {
     // A broken MIME structure (e.g. empty boundary) leaves no parts: keep the raw body
     // readable rather than store an empty request.
@@ -196,18 +200,28 @@ function addresses(field: AddressObject | AddressObject[] | undefined, warnings:
   return out;
 }
 
-function toAttachment(a: Attachment): MailAttachment {
+function toAttachment(a: Attachment, marked: MarkedMessage): MailAttachment {
   const content = new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+  const damaged = damageOf(a, marked);
   const att: MailAttachment = {
-    filename: a.filename ?? defaultFilename(a.contentType),
-    contentType: a.contentType,
+    // Its original encoded text: named so that nobody takes it for the file itself.
+    filename: damaged ? `${a.filename ?? `part-${damaged.part}`}.damaged-base64.txt` : (a.filename ?? defaultFilename(a.contentType)),
+    contentType: damaged ? "text/plain" : a.contentType,
     size: a.content.byteLength,
     sha256: a.checksum,
     content,
     inline: a.contentDisposition === "inline" || a.related === true,
   };
   if (a.cid) att.contentId = a.cid;
+  if (damaged) att.damaged = { encoding: "base64", ...damaged, declaredType: a.contentType, name: a.filename ?? null };
   return att;
+}
+
+/** The damage markDamagedBase64 found in this part; a marker header the sender wrote matches none. */
+function damageOf(a: Attachment, marked: MarkedMessage): MarkedMessage["damaged"][number] | undefined {
+  const mark = a.headers.get(DAMAGED_HEADER);
+  if (typeof mark !== "string" || !mark.startsWith(`${marked.marker}/`)) return undefined;
+  return marked.damaged[Number(mark.slice(marked.marker.length + 1))];
 }
 
 function defaultFilename(contentType: string): string {
