@@ -1,7 +1,7 @@
 /** Fixed-width plain-text tables for the text part of mail (read in a monospace font or not at all). */
 
 /** Columns padded to their widest cell; customer text is flattened to one line and cut at `maxWidth`. */
-export function textTable(headers: string[], rows: string[][], maxWidth = 40): string {
+export function textTable(headers: string[], rows: string[][], maxWidth = 60): string {
   const clean = (s: string) => {
     // eslint-disable-next-line no-control-regex
     const flat = s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();

@@ -96,16 +96,16 @@ describe.each(e2eBackends())("CIQ Premium end to end on %s", (backend) => {
     it("Saturday's digest (08:00 EST) reports Globex's breach met 10 minutes late and Hooli's first response at risk", async () => {
       const digest = (await d.tick(at("2026-03-07T13:00:00Z"))).filter(is.digest("2026-03-07"));
       expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-03-07: 1 breach, 1 at risk"]]);
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${g}\\s+Globex\\s+Severity 1 \\(Critical\\)\\s+first response\\s+Sat 7 Mar 2026, 03:30 EST\\s+met late\\s+10 min$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${g}\\s+Globex\\s+ciq-premium: Severity 1 \\(Critical\\)\\s+first response\\s+Sat 7 Mar 2026, 03:30 EST\\s+met late\\s+-\\s+10 min$`, "m"));
       // Hooli's next business day is Monday: 1 business hour left, due 09:00 EDT.
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${h}\\s+Hooli\\s+Severity 1 \\(Critical\\)\\s+first response\\s+Mon 9 Mar 2026, 09:00 EDT\\s+1 h$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${h}\\s+Hooli\\s+ciq-premium: Severity 1 \\(Critical\\)\\s+first response\\s+Mon 9 Mar 2026, 09:00 EDT\\s+1 h$`, "m"));
     });
 
     it("Sunday's digest (08:00 EDT): the breach is older than 24 hours, but counts in the attainment (0 % of 1)", async () => {
       const digest = (await d.tick(at("2026-03-08T12:00:00Z"))).filter(is.digest("2026-03-08"));
       expect(digest.map((m) => m.subject)).toEqual(["SLA digest 2026-03-08: 0 breaches, 1 at risk"]);
       expect(digest[0]!.text).toContain("No SLA breaches in the last 24 hours.");
-      expect(digest[0]!.text).toMatch(/^Severity 1 \(Critical\)\s+0 %\s+1\s+0 %\s+1$/m);
+      expect(digest[0]!.text).toMatch(/^ciq-premium: Severity 1 \(Critical\)\s+0 %\s+1\s+0 %\s+1$/m);
     });
 
     it("Hooli: reminders at Mon 08:30 and 08:48 EDT, breach alert at 09:00 EDT", async () => {

@@ -70,7 +70,7 @@ describe.each(e2eBackends())("CIQ Standard end to end on %s", (backend) => {
       // Sent at the 08:07 CDT tick = 09:07 EDT; due 09:20 EDT: 13 min left.
       const digest = d.sent.filter(is.digest("2026-07-03"));
       expect(digest.map((m) => m.subject)).toEqual(["SLA digest 2026-07-03: 0 breaches, 1 at risk"]);
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Initech\\s+Severity 1 \\(Critical\\)\\s+first response\\s+Fri 3 Jul 2026, 09:20 EDT\\s+13 min$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Initech\\s+ciq-standard: Severity 1 \\(Critical\\)\\s+first response\\s+Fri 3 Jul 2026, 09:20 EDT\\s+13 min$`, "m"));
     });
 
     it("relays the engineer's reply without #severity, and lowers the severity", async () => {
@@ -139,7 +139,7 @@ describe.each(e2eBackends())("CIQ Standard end to end on %s", (backend) => {
       // Tue 1 Dec 08:00 EST = 07:00 CST: late by Mon 14:00–18:00 CST = 4 h (Tuesday has not opened yet).
       const digest = (await d.tick(at("2026-12-01T13:00:00Z"))).filter(is.digest("2026-12-01"));
       expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-12-01: 1 breach, 0 at risk"]]);
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Initech\\s+Severity 4 \\(Low\\)\\s+first response\\s+Mon 30 Nov 2026, 15:00 EST\\s+still open\\s+4 h$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Initech\\s+ciq-standard: Severity 4 \\(Low\\)\\s+first response\\s+Mon 30 Nov 2026, 15:00 EST\\s+still open\\s+17 h\\s+4 h$`, "m"));
     });
   });
 });

@@ -92,8 +92,8 @@ describe.each(e2eBackends())("Konneqt Basic end to end on %s", (backend) => {
       const digest = (await d.tick(at("2026-03-10T12:00:00Z"))).filter(is.digest("2026-03-10")); // Tue 09:00 GMT-3
       expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-03-10: 1 breach, 1 at risk"]]);
       // In the manager's zone: 11:00 GMT-3 = 10:00 EDT; the workaround 19:00 GMT-3 = 18:00 EDT, 10 h of open time left.
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Tyrell\\s+P2 – High\\s+first response\\s+Mon 9 Mar 2026, 10:00 EDT\\s+met late\\s+30 min$`, "m"));
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Tyrell\\s+P2 – High\\s+workaround\\s+Tue 10 Mar 2026, 18:00 EDT\\s+10 h$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Tyrell\\s+konneqt-basic: P2 – High\\s+first response\\s+Mon 9 Mar 2026, 10:00 EDT\\s+met late\\s+-\\s+30 min$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Tyrell\\s+konneqt-basic: P2 – High\\s+workaround\\s+Tue 10 Mar 2026, 18:00 EDT\\s+10 h$`, "m"));
     });
 
     it("reminds at 80 % (Tue 14:12 GMT-3) and escalates the missed workaround to the executives at Tue 19:00 GMT-3", async () => {

@@ -128,10 +128,10 @@ describe.each(e2eBackends())("Konneqt Enterprise end to end on %s", (backend) =>
       // At risk: both cases' workarounds (1 business day, due Mon 6 Jul 10:00 EDT) are past 80 %.
       expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-07-03: 2 breaches, 2 at risk"]]);
       const text = digest[0]!.text;
-      expect(text).toMatch(new RegExp(`^#${p0}\\s+Soylent\\s+P1 – Critical\\s+first response\\s+Thu 2 Jul 2026, 11:00 EDT\\s+still open\\s+6 h$`, "m"));
-      expect(text).toMatch(new RegExp(`^#${n}\\s+Soylent\\s+P1 – Critical\\s+status update\\s+Thu 2 Jul 2026, 14:40 EDT\\s+still open\\s+2 h 20 min$`, "m"));
+      expect(text).toMatch(new RegExp(`^#${p0}\\s+Soylent\\s+konneqt-enterprise: P1 – Critical\\s+first response\\s+Thu 2 Jul 2026, 11:00 EDT\\s+still open\\s+21 h\\s+6 h$`, "m"));
+      expect(text).toMatch(new RegExp(`^#${n}\\s+Soylent\\s+konneqt-enterprise: P1 – Critical\\s+status update\\s+Thu 2 Jul 2026, 14:40 EDT\\s+still open\\s+17 h 20 min\\s+2 h 20 min$`, "m"));
       // Decided so far: #n's first response (met), its status update and the other first response (missed).
-      expect(text).toMatch(/^P1 – Critical\s+33 %\s+3\s+33 %\s+3$/m);
+      expect(text).toMatch(/^konneqt-enterprise: P1 – Critical\s+33 %\s+3\s+33 %\s+3$/m);
     });
 
     it("escalates the missed workaround to the executives at Mon 6 Jul 10:00 EDT, skipping the 3 July holiday, with the escalation text", async () => {

@@ -84,7 +84,7 @@ describe.each(e2eBackends())("VANTIQ end to end on %s", (backend) => {
       const digest = d.sent.filter(is.digest("2026-11-02"));
       expect(digest.map((m) => [m.to, m.subject])).toEqual([[[people.mike.email], "SLA digest 2026-11-02: 0 breaches, 1 at risk"]]);
       // Due 09:00 PST = 12:00 EST in the manager's zone; the digest went out at the 08:11 PST tick: 49 min left.
-      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Acme\\s+Severity 2 \\(Significant business impact\\)\\s+first response\\s+Mon 2 Nov 2026, 12:00 EST\\s+49 min$`, "m"));
+      expect(digest[0]!.text).toMatch(new RegExp(`^#${n}\\s+Acme\\s+vantiq: Severity 2 \\(Significant business impact\\)\\s+first response\\s+Mon 2 Nov 2026, 12:00 EST\\s+49 min$`, "m"));
     });
 
     it("alerts the engineer and the manager at the breach, Monday 09:00 PST", async () => {
@@ -118,7 +118,7 @@ describe.each(e2eBackends())("VANTIQ end to end on %s", (backend) => {
       const digest = mail.filter(is.digest("2026-11-03"));
       expect(digest.map((m) => m.subject)).toEqual(["SLA digest 2026-11-03: 1 breach, 0 at risk"]);
       expect(digest[0]!.text).toMatch(
-        new RegExp(`^#${n}\\s+Acme\\s+Severity 2 \\(Significant business impact\\)\\s+first response\\s+Mon 2 Nov 2026, 12:00 EST\\s+met late\\s+30 min$`, "m"),
+        new RegExp(`^#${n}\\s+Acme\\s+vantiq: Severity 2 \\(Significant business impact\\)\\s+first response\\s+Mon 2 Nov 2026, 12:00 EST\\s+met late\\s+-\\s+30 min$`, "m"),
       );
     });
   });
