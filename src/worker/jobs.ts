@@ -47,10 +47,11 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const health = { down: false };
-  const deliverAll = async (signal: AbortSignal) =>
-    opts.metrics?.delivered(
-      await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY }),
-    );
+  // Work first, then report: `opts.metrics?.delivered(await …)` would skip the work itself without metrics.
+  const deliverAll = async (signal: AbortSignal) => {
+    const delivered = await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY });
+    opts.metrics?.delivered(delivered);
+  };
   const outboxJob: Job = { name: "outbox", run: deliverAll };
   // Polling at the scheduler's pace picks up what nobody announces: rows whose retry backoff ended,
   // mail queued by CLI commands in another process.
@@ -61,7 +62,10 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET) };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
-    run: async (signal) => opts.metrics?.drained(info.name, await drainSource(deps, source, info, signal, batch)),
+    run: async (signal) => {
+      const drained = await drainSource(deps, source, info, signal, batch);
+      opts.metrics?.drained(info.name, drained);
+    },
   }));
   const inboundServices: Service[] = sources.map(({ info, source, pollMs }) => ({
     name: `inbound:${info.name}`,
@@ -70,7 +74,8 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
         await database.ready(signal);
         try {
           // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
-          opts.metrics?.drained(info.name, await drainSource(deps, source, info, signal, batch));
+          const drained = await drainSource(deps, source, info, signal, batch);
+          opts.metrics?.drained(info.name, drained);
         } catch (error) {
           // Lost the database: drain again as soon as it is back (ready() above), not after the poll.
           if (database.failed(error)) continue;

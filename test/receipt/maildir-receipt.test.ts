@@ -39,10 +39,11 @@ const request = (n: number, date = "Tue, 10 Nov 2026 06:00:00 -0800") =>
     "",
   ].join("\r\n");
 
-/** Writes straight into new/ the way an MDA names files: "seconds.M<micros>P<pid>.host". */
+/** Writes straight into new/ the way an MDA names files: "seconds.M<micros>P<pid>.host,S=<size>" (the size, as
+ * Dovecot writes it, tells the reader the file is complete). */
 async function deliverAt(dir: string, iso: string, raw: string, name?: string): Promise<string> {
   const seconds = Date.parse(iso) / 1000;
-  const file = name ?? `${seconds}.M0P4242Q${Math.random().toString(36).slice(2, 8)}.mx1`;
+  const file = `${name ?? `${seconds}.M0P4242Q${Math.random().toString(36).slice(2, 8)}.mx1`},S=${Buffer.byteLength(raw)}`;
   await ensureMaildir(dir);
   await writeFile(join(dir, "new", file), raw);
   return file;
