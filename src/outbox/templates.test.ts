@@ -13,6 +13,8 @@ const ack = {
     name: "Severity 2",
     downgraded: true,
     reason: "Severity 1, from the severity field. Severity 1 applies only to production environments, so this request is handled as Severity 2.",
+    requestedName: "Severity 1",
+    changeReason: "Severity 1 applies only to production environments, so this request is handled as Severity 2.",
   },
   firstResponse: { due: "Mon 23 Nov 2026 10:00 PST", target: "4 business hours", coverage: "weekdays 08:00–18:00 Pacific" },
   missingFields: ["VANTIQ version", "Namespace(s)"],
@@ -25,7 +27,8 @@ describe("mail templates", () => {
   it("renders the acknowledgment with due time, downgrade reason and missing fields", () => {
     const { text } = createTemplateRenderer().render("acknowledgment", ack);
     expect(text).toContain("opened case 1042");
-    expect(text).toContain("Severity: Severity 2\nSeverity 1, from the severity field. Severity 1 applies only to production environments, so this request is handled as Severity 2.");
+    // The severity once, and what was asked for and why it changed.
+    expect(text).toContain("Severity: Severity 2\nYou asked for Severity 1. Severity 1 applies only to production environments, so this request is handled as Severity 2.");
     expect(text).toContain("Our first response is due by Mon 23 Nov 2026 10:00 PST (4 business hours, weekdays 08:00–18:00 Pacific).");
     expect(text).toContain("  - VANTIQ version");
     expect(text).toContain("  - dump.bin (61 MB)");

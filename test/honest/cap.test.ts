@@ -35,7 +35,8 @@ describe.each(testDatabases())("per-sender cap on %s", (target) => {
     }
     const opened = (await listCases(db)).sort((a, b) => a.number - b.number);
     expect(opened).toHaveLength(7);
-    const kinds = async (id: number) => (await listEvents(db, id)).map((e) => e.kind);
+    // The engineers' new-case mail is its own record (engineers-notified), beside what the customer got.
+    const kinds = async (id: number) => (await listEvents(db, id)).map((e) => e.kind).filter((k) => k !== "engineers-notified");
     for (const c of opened.slice(0, 5)) expect(await kinds(c.id)).toEqual(["opened", "acknowledged"]);
     // Nothing claims an acknowledgment that was not queued.
     for (const c of opened.slice(5)) expect(await kinds(c.id)).toEqual(["opened", "acknowledgment-withheld"]);

@@ -134,7 +134,9 @@ describe.each(ingestTargets())("support-inbox ingest on %s", (target) => {
       const [rejection] = await listRejections(db, { limit: 1 });
       expect(rejection).toMatchObject({ mailbox: "support", disposition: "quarantined", reasonCode: "E_MAIL_HEADERS_TOO_LARGE" });
       expect(Buffer.from(rejection!.raw!).equals(raw)).toBe(true);
-      expect(await counts(db)).toEqual({ ...before, rejections: before.rejections + 1 });
+      // Kept, and the managers told of it at once: one quarantine notice queued.
+      expect(await counts(db)).toEqual({ ...before, rejections: before.rejections + 1, outbox: before.outbox + 1 });
+      expect((await listOutbox(db)).filter((r) => r.kind === "quarantine-notice").map((r) => r.subject)).toContainEqual(expect.stringMatching(/^Quarantined \(ID \d+\)/));
     });
   }, T);
 });

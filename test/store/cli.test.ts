@@ -136,7 +136,7 @@ describe.each(variants)("store CLI on %s", (variant) => {
     expect((await run("org", "show", "Initech")).stdout).toContain("engineer:      ada@vendor.example");
     expect(await run("org", "set", "Acme", "--engineer", "boss@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("boss@vendor.example is a manager, not an engineer") });
     expect(await run("org", "set", "Acme", "--engineer", "nobody@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("no staff member nobody@vendor.example") });
-    expect(await run("org", "set", "Acme")).toMatchObject({ code: 1, stderr: expect.stringContaining("give --engineer EMAIL or --no-engineer") });
+    expect(await run("org", "set", "Acme")).toMatchObject({ code: 1, stderr: expect.stringContaining("--engineer EMAIL or --no-engineer") });
     expect(await run("org", "set", "Acme", "--engineer", "ADA@vendor.example")).toMatchObject({ code: 0, stdout: '"Acme": new cases go to ada@vendor.example\n' });
     const ada = await inspect((db) => store.getStaffByEmail(db, "ada@vendor.example"));
     expect((await inspect((db) => store.requireOrganizationByName(db, "Acme"))).engineerId).toBe(ada!.id);
