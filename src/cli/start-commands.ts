@@ -73,7 +73,7 @@ async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerM
   const { http } = ctx.config;
   if (http === false) return null;
   const logger = ctx.logger.child({ subsystem: "http" });
-  const routes = healthRoutes({ db: ctx.database.db, clock: ctx.clock, database: wiring.database, outboxStuckSeconds: http.outboxStuckSeconds, metrics });
+  const routes = healthRoutes({ db: ctx.database.db, clock: ctx.clock, database: wiring.database, mailboxes: wiring.mailboxes, outboxStuckSeconds: http.outboxStuckSeconds, metrics });
   let listener: HttpListener;
   try {
     listener = await listen(http.listen, routes, (error) => logger.error({ err: error }, "HTTP request failed"));

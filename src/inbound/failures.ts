@@ -8,6 +8,7 @@
 import type { MailSource, MessageKey, SourceMessage } from "../sources/types.js";
 import { isRetryable } from "../store/errors.js";
 import { clearProcessingAttempts, recordProcessingFailure, sourceKey } from "../store/repos/mailboxes.js";
+import { receiptInstant } from "../cases/records.js";
 import type { AppliedOutcome } from "./apply.js";
 import { recordedErrorText } from "./error-text.js";
 import { groupingFacts } from "./groups.js";
@@ -22,6 +23,8 @@ export interface DrainSummary {
   processed: number;
   failed: number;
   quarantined: number;
+  /** Seconds from each committed message's receipt (receiptInstant) to its commit, for the intake latency histogram. */
+  latencySeconds?: number[];
 }
 
 /**
@@ -61,6 +64,9 @@ export async function finishCommitted(deps: InboundDeps, source: MailSource, mai
       summary.quarantined++;
     } else {
       await source.markProcessed(key);
+      // Measured here, just after the commit: the receipt instant is the one the SLA clocks start from.
+      const now = deps.clock.now();
+      (summary.latencySeconds ??= []).push((now - receiptInstant(item, now)) / 1000);
     }
   } catch (error) {
     deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, error: (error as Error).message }, "message committed but not marked in the source; it will be marked when seen again");

@@ -51,6 +51,8 @@ export interface DeliverySummary {
   sent: number;
   retried: number;
   failed: number;
+  /** Permanent failures by mail kind (acknowledgment, reminder…), for the failures-by-kind counter. */
+  failedByKind?: Record<string, number>;
 }
 
 async function loadAttachments(db: Db, row: OutboxRow): Promise<OutgoingMail["attachments"]> {
@@ -126,6 +128,8 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
         logger.warn({ ...log, error: result.status !== "sent" ? result.error : undefined }, "mail delivery failed temporarily; will retry");
       } else {
         summary.failed++;
+        const byKind = (summary.failedByKind ??= {});
+        byKind[row.kind] = (byKind[row.kind] ?? 0) + 1;
         logger.error({ ...log, error: result.status !== "sent" ? result.error : undefined }, "mail delivery failed permanently");
       }
     } catch (error) {
@@ -185,6 +189,7 @@ export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDelive
     total.sent += pass.sent;
     total.retried += pass.retried;
     total.failed += pass.failed;
+    for (const [kind, n] of Object.entries(pass.failedByKind ?? {})) (total.failedByKind ??= {})[kind] = (total.failedByKind?.[kind] ?? 0) + n;
     if (opts.health && (await serverCameBack(opts, opts.health, pass))) continue;
     if (pass.claimed < batchSize) break;
     if (opts.budgetMs !== undefined && opts.clock.now() - started >= opts.budgetMs) break;

@@ -29,6 +29,8 @@ export interface TickSummary {
   cases: number;
   queued: number;
   failed: number;
+  /** Each reminder this tick queued, by the case's policy; `breach` when its threshold is 100 % or more. */
+  reminders?: Array<{ policy: string; breach: boolean }>;
 }
 
 /** When a case's evaluation fails, look again later rather than spin on it every tick. */
@@ -90,6 +92,8 @@ export async function schedulerTick(opts: { db: Db; desk: Desk; clock: Clock; lo
       }
     }
     summary.queued = await applyPlans(tx, plans, now);
+    const policyOfCase = new Map(due.map((c) => [c.id, c.policyId]));
+    summary.reminders = plans.flatMap((p) => p.events.map((e) => ({ policy: policyOfCase.get(p.caseId)!, breach: Number(e.data.threshold) >= 1 })));
     for (const plan of plans) for (const e of plan.events) logger.info({ case: e.caseNumber, ...e.data }, Number(e.data.threshold) >= 1 ? "SLA breached" : "reminder queued");
     return summary;
   }), { signal: opts.signal });

@@ -6,7 +6,7 @@ import { ImapSource } from "./imap.js";
 import { MaildirSource } from "./maildir.js";
 import type { MailSource } from "./types.js";
 
-export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
+export function createSource(m: MailboxConfig, ctx: AppContext, hooks: { onReconnect?: () => void } = {}): MailSource {
   const logger = ctx.logger.child({ subsystem: "mailbox", mailbox: m.name });
   if (m.kind === "maildir") return new MaildirSource({ name: m.name, path: m.maildir.path, clock: ctx.clock, logger });
   return new ImapSource({
@@ -23,6 +23,7 @@ export function createSource(m: MailboxConfig, ctx: AppContext): MailSource {
     pollIntervalMs: m.imap.pollIntervalSeconds * 1000,
     clock: ctx.clock,
     logger,
+    onReconnect: hooks.onReconnect,
   });
 }
 

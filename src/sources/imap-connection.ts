@@ -26,6 +26,8 @@ export interface ImapConnectionOptions {
   logger: SourceLogger;
   backoff?: BackoffOptions;
   random?: () => number;
+  /** Told each time a session is opened after the first (the IMAP reconnects metric). */
+  onReconnect?: () => void;
 }
 
 /** Response codes (RFC 5530) after which trying again later can succeed. */
@@ -61,6 +63,7 @@ export class ImapConnection {
   private connecting: Promise<ImapFlow> | null = null;
   private readonly closed = new AbortController();
   private readonly where: string;
+  private connectedBefore = false;
 
   constructor(private readonly opts: ImapConnectionOptions) {
     this.where = `IMAP ${opts.user}@${opts.host}:${opts.port}`;
@@ -163,6 +166,8 @@ export class ImapConnection {
       throw error;
     });
     this.current = client;
+    if (this.connectedBefore) this.opts.onReconnect?.();
+    this.connectedBefore = true;
     this.opts.logger.info({ host: this.opts.host, port: this.opts.port, user: this.opts.user }, "IMAP connected");
     return client;
   }

@@ -47,6 +47,8 @@ export interface ImapSourceOptions {
   logger?: SourceLogger;
   backoff?: BackoffOptions;
   random?: () => number;
+  /** Told each time the session is opened again after the first (imap-connection.ts). */
+  onReconnect?: () => void;
 }
 
 export class ImapSource implements MailSource {

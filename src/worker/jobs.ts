@@ -23,11 +23,14 @@ import { wakeableService, type Job, type Service } from "./run.js";
 import { schedulerTick } from "../scheduler/tick.js";
 import { heldAcknowledgmentsTick } from "../scheduler/held-acks.js";
 import type { WorkerMetrics } from "../http/metrics.js";
+import { MailboxWatch } from "./mailbox-watch.js";
 
 export interface WorkerWiring {
   jobs: Job[];
   /** The worker's view of its database, for /readyz. */
   database: DatabaseWatch;
+  /** Each mailbox's last successful read, for /readyz. */
+  mailboxes: MailboxWatch;
   services: Service[];
   close(): Promise<void>;
 }
@@ -43,7 +46,13 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const parser = ingest.parseThreads > 0 ? createParsePool({ threads: ingest.parseThreads }) : inlineParser;
   const batch = { messages: ingest.batchMessages, bytes: ingest.batchBytes };
   const sender = createSender(ctx.config, ctx.clock);
-  const sources = ctx.config.mailboxes.map((m) => ({ info: mailboxInfo(m), source: createSource(m, ctx), pollMs: mailboxPollMs(m) }));
+  const sources = ctx.config.mailboxes.map((m) => ({
+    info: mailboxInfo(m),
+    source: createSource(m, ctx, { onReconnect: () => opts.metrics?.imapReconnected(m.name) }),
+    pollMs: mailboxPollMs(m),
+  }));
+  const mailboxes = new MailboxWatch(ctx.clock);
+  for (const { info, pollMs } of sources) mailboxes.add(info.name, pollMs);
 
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const health = { down: false };
@@ -67,30 +76,44 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
       opts.metrics?.drained(info.name, drained);
     },
   }));
-  const inboundServices: Service[] = sources.map(({ info, source, pollMs }) => ({
-    name: `inbound:${info.name}`,
+  type Mailbox = (typeof sources)[number];
+  const drainLoop = async (mailboxDeps: InboundDeps, { info, source, pollMs }: Mailbox, signal: AbortSignal) => {
+    while (!signal.aborted) {
+      await database.ready(signal);
+      try {
+        // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
+        const drained = await drainSource(mailboxDeps, source, info, signal, batch);
+        opts.metrics?.drained(info.name, drained);
+        // Reached the server and read all it had (a drain against an unreachable IMAP server never gets here).
+        if (!signal.aborted) mailboxes.read(info.name);
+      } catch (error) {
+        // Lost the database: drain again as soon as it is back (ready() above), not after the poll.
+        if (database.failed(error)) continue;
+        deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
+      }
+      await source.waitForNew(signal, pollMs).catch(() => ctx.clock.sleep(pollMs, signal));
+    }
+  };
+  const inboundServices: Service[] = sources.map((mailbox) => ({
+    name: `inbound:${mailbox.info.name}`,
     run: async (signal) => {
-      while (!signal.aborted) {
-        await database.ready(signal);
-        try {
-          // Replies are not sent from here: deps.onCommitted wakes the outbox service after each batch.
-          const drained = await drainSource(deps, source, info, signal, batch);
-          opts.metrics?.drained(info.name, drained);
-        } catch (error) {
-          // Lost the database: drain again as soon as it is back (ready() above), not after the poll.
-          if (database.failed(error)) continue;
-          deps.logger.error({ mailbox: info.name, error: (error as Error).message }, "mailbox drain failed; retrying after the next wait");
-        }
-        await source.waitForNew(signal, pollMs).catch(() => ctx.clock.sleep(pollMs, signal));
+      // A committed batch is a successful read too: a long backlog keeps the mailbox ready while it drains.
+      const mailboxDeps: InboundDeps = { ...deps, onCommitted: () => (mailboxes.read(mailbox.info.name), outbox.wake()) };
+      mailboxes.started(mailbox.info.name);
+      try {
+        await drainLoop(mailboxDeps, mailbox, signal);
+      } finally {
+        mailboxes.stopped(mailbox.info.name);
       }
     },
   }));
+
   const scheduler: Job = {
     name: "scheduler",
     run: async (signal) => {
       const started = ctx.clock.now();
-      const { queued } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
-      opts.metrics?.schedulerTick((ctx.clock.now() - started) / 1000);
+      const { queued, reminders } = await schedulerTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), signal });
+      opts.metrics?.schedulerTick((ctx.clock.now() - started) / 1000, reminders ?? []);
       // Acknowledgments the per-sender cap held back, combined, once the hour's window allows.
       const held = await heldAcknowledgmentsTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "scheduler" }), capPerHour: ctx.config.autoReplyCapPerHour, signal });
       if (queued + held.queued > 0) outbox.wake();
@@ -130,6 +153,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const ownedServices = opts.locks ? inboundServices.map((s, i) => ownedService(s, owner(i))) : inboundServices;
   return {
     database,
+    mailboxes,
     jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
     services: opts.once ? [] : [...ownedServices, outbox],
     async close() {

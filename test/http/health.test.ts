@@ -70,4 +70,19 @@ describe.each(testDatabases())("health and metrics on %s", (target) => {
     expect(scrape).toContain('support_inbox_outbox_sends_total{outcome="retried"} 1');
     expect(scrape).toContain("support_inbox_scheduler_tick_seconds_count 1");
   });
+
+  it("counts intake latency, SLA reminders and breaches by policy, failures by kind and IMAP reconnects", async () => {
+    metrics.drained("support", { processed: 2, failed: 0, quarantined: 0, latencySeconds: [3, 4000] });
+    metrics.delivered({ sent: 0, retried: 0, failed: 2, failedByKind: { acknowledgment: 1, reminder: 1 } });
+    metrics.schedulerTick(0.01, [{ policy: "vantiq", breach: false }, { policy: "vantiq", breach: false }, { policy: "vantiq", breach: true }]);
+    metrics.imapReconnected("imap-desk");
+    const scrape = (await get("/metrics")).body;
+    expect(scrape).toContain('support_inbox_intake_latency_seconds_count{mailbox="support"} 2');
+    expect(scrape).toContain('support_inbox_intake_latency_seconds_bucket{le="5",mailbox="support"} 1');
+    expect(scrape).toContain('support_inbox_outbox_failures_total{kind="acknowledgment"} 1');
+    expect(scrape).toContain('support_inbox_outbox_failures_total{kind="reminder"} 1');
+    expect(scrape).toContain('support_inbox_sla_reminders_total{policy="vantiq"} 2');
+    expect(scrape).toContain('support_inbox_sla_breaches_total{policy="vantiq"} 1');
+    expect(scrape).toContain('support_inbox_imap_reconnects_total{mailbox="imap-desk"} 1');
+  });
 });

@@ -46,7 +46,8 @@ describe.each(testDatabases())("SLA scheduler on %s", (target) => {
     expect(await schedulerTick({ db, desk, clock, logger: quiet })).toMatchObject({ cases: 0, queued: 0 });
 
     clock.set("2026-11-10T19:14:30Z");
-    expect(await schedulerTick({ db, desk, clock, logger: quiet })).toMatchObject({ cases: 1, queued: 1 });
+    // `reminders` is what the worker counts in support_inbox_sla_reminders_total / _breaches_total.
+    expect(await schedulerTick({ db, desk, clock, logger: quiet })).toMatchObject({ cases: 1, queued: 1, reminders: [{ policy: "vantiq", breach: false }] });
     const [half] = await staffMail();
     expect(half).toMatchObject({ kind: "reminder", to: ["alice@vendor.example"] });
     expect(half!.subject).toBe(`[Case #${opened.number}] Reminder: first response due Tue 10 Nov 2026, 13:14 PST — Event stream stops processing after namespace redeploy`);
@@ -61,7 +62,7 @@ describe.each(testDatabases())("SLA scheduler on %s", (target) => {
     expect((await staffMail()).map((m) => m.kind)).toEqual(["reminder", "reminder"]);
 
     clock.set("2026-11-10T21:14:30Z"); // breach at 13:14:30 Pacific
-    await schedulerTick({ db, desk, clock, logger: quiet });
+    expect((await schedulerTick({ db, desk, clock, logger: quiet })).reminders).toEqual([{ policy: "vantiq", breach: true }]);
     const breach = (await staffMail()).find((m) => m.kind === "breach-alert");
     expect(breach?.to).toEqual(["alice@vendor.example", "mike@vendor.example"]);
     expect(breach?.text).toContain("SLA BREACH: case");

@@ -249,12 +249,15 @@ describe.skipIf(skip !== null)("ImapSource against a real Dovecot", () => {
 
   it("reconnects after a server restart between two fetches and continues", async () => {
     await appendAll(1);
-    const source = open();
+    let reconnects = 0;
+    const source = open({ onReconnect: () => reconnects++ });
     const first = await source.fetchBatch(null, 10);
+    expect(reconnects).toBe(0); // the first session is no reconnect
     await dovecot.restart();
     await appendAll(2);
     const second = await source.fetchBatch(first.cursor, 10);
     expect(texts(second.messages)).toEqual([mail(2).toString()]);
+    expect(reconnects).toBe(1); // what support_inbox_imap_reconnects_total counts
     await source.markProcessed(second.messages[0]!.key);
     expect((await dovecot.listFolder(folder)).map((m) => m.raw.toString())).toEqual([mail(1).toString()]);
   });
