@@ -5,18 +5,23 @@
  *    organization's DTCs and the manager; the 33rd brings none.
  *  - "a case reclassified as not counting (e.g. `#type rfe` where the policy says so) stops counting": Premium
  *    counts incidents and queries only ([001] feature requests: "the price shall be stipulated separately").
+ *  - "The digest shows organizations at or over 80%", and a request from a DTC of an organization whose contract
+ *    has ended is "recorded as refused with reason `contract-inactive`, and managers see it in the digest".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organizationZone } from "../../src/entitlements/organization.js";
 import { termOf } from "../../src/entitlements/term.js";
 import { usageReport } from "../../src/entitlements/usage.js";
 import * as store from "../../src/store/index.js";
+import { previewDigest } from "../../src/digest/job.js";
 import { at, e2eBackends, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
 
 const IVAN = { email: "ivan.petrov@stark.example", name: "Ivan Petrov", timeZone: "Europe/Moscow" };
 const STARK = { name: "Stark", policyId: "infotecs-basic", domain: "stark.example", timeZone: "Europe/Moscow", requester: IVAN };
 const HOPE = { email: "hope@pym.example", name: "Hope Pym", timeZone: null };
 const PYM = { name: "Pym", policyId: "infotecs-premium", domain: "pym.example", timeZone: "Europe/Moscow", requester: HOPE };
+const NINA = { email: "nina@oscorp.example", name: "Nina Orlova", timeZone: "Europe/Moscow" };
+const OSCORP = { name: "Oscorp", policyId: "infotecs-basic", domain: "oscorp.example", timeZone: "Europe/Moscow", requester: NINA };
 const fields = (steps: string): Array<[string, string]> => [
   ["Product", "ViPNet Client"],
   ["Version", "4.5"],
@@ -64,10 +69,11 @@ describe.each(e2eBackends())("Infotecs ticket quota notices and reclassification
   beforeAll(async () => {
     d = await startDriver(backend, "infotecs-basic", at("2026-06-29T08:00:00Z"));
     people = await d.reset();
-    for (const org of [STARK, PYM]) await d.seedOrg(org);
+    for (const org of [STARK, PYM, OSCORP]) await d.seedOrg(org);
     const id = async (name: string) => (await store.requireOrganizationByName(d.db, name)).id;
     await store.setContractTerm(d.db, await id("Stark"), { contractStart: "2026-03-01", contractEnd: null });
     await store.setContractTerm(d.db, await id("Pym"), { contractStart: "2026-03-01", contractEnd: null });
+    await store.setContractTerm(d.db, await id("Oscorp"), { contractStart: "2025-07-01", contractEnd: "2026-06-30" });
   });
   afterAll(() => d.close());
 
@@ -104,5 +110,19 @@ describe.each(e2eBackends())("Infotecs ticket quota notices and reclassification
     expect(await d.caseBySubject(subject)).toMatchObject({ caseType: "rfe" });
     const after = await usage("Pym", t);
     expect([after.used, after.remaining, after.counted]).toEqual([0, 40, []]);
+  });
+
+  it("the manager's digest lists Stark at 33/40 (7 remaining) and counts Oscorp's refused request as contract-inactive", async () => {
+    const t = at("2026-07-07T10:00:00Z"); // 06:00 in New York: before Mike's 08:00 digest of the day
+    await d.deliver(requestMail({ from: NINA.email, fromName: NINA.name, subject: "Tunnels down again", date: t, fields: fields("Restart the coordinator.") }));
+    const mail = await d.tick(t);
+    expect(mail.filter((m) => m.to.includes(NINA.email)).map((m) => m.text)).toEqual([expect.stringContaining("Our support agreement with Oscorp ended on 2026-06-30")]);
+    const { data, text, html } = await previewDigest(d.db, d.desk, people.mike, t + 3_600_000);
+    expect(data.nearQuota).toEqual([{ organization: "Stark", year: 1, used: 33, allowance: 40, remaining: 7 }]);
+    expect(text).toContain("ORGANIZATIONS AT OR OVER 80% OF THEIR TICKET QUOTA");
+    expect(text).toMatch(/^Stark\s+33\/40\s+7$/m);
+    expect(html).toContain("<td>Stark</td><td align=\"right\">33/40</td><td align=\"right\">7</td>");
+    expect(data.intake?.refused).toEqual([{ label: "contract-inactive", count: 1 }]);
+    expect(text).toMatch(/Refused: +1 \(contract-inactive 1\)/);
   });
 });
