@@ -19,6 +19,7 @@ import { commandErrorData, queueCaseMail } from "./mail.js";
 import type { CorrespondenceResult, StaffMessageInput } from "./types.js";
 import { contactReachable, planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
 import { queueQueryHourNotices } from "./query-hours.js";
+import { queueNearQuotaNotice } from "./quota-notice.js";
 
 export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promise<CorrespondenceResult> {
   const { desk, caseRow, message, staffMember, now } = input;
@@ -62,6 +63,8 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
   if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated }))) queued.push("resolution-notice");
   await refreshCaseSla(tx, desk, caseRow.id, now);
   if (plan.events.some((e) => e.kind === "time-recorded")) queued.push(...(await queueQueryHourNotices(tx, desk, updated, now)));
+  // A resolution (or a resolved case reclassified) can bring the contract year's tickets to 80%.
+  if (plan.status?.to === "resolved" || plan.status?.to === "closed" || plan.events.some((e) => e.kind === "type-changed")) queued.push(...(await queueNearQuotaNotice(tx, desk, updated, now)));
   const outcome = plan.comment ? "note" : hasText ? "reply" : "changed";
   return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated };
 }

@@ -23,6 +23,7 @@ import type { MetricId, Policy } from "../policy/types.js";
 import { calendarsForPolicy } from "../sla/calendars.js";
 import type { CaseStatus, MetricStatus } from "../sla/types.js";
 import { endOfNextBusinessDay, localDay } from "./days.js";
+import type { NearQuotaRow } from "./quota.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -54,6 +55,8 @@ export interface DigestInput {
   now: Instant;
   /** Refused and quarantined mail since the last digest; absent: the section is left out. */
   intake?: IntakeCounts;
+  /** Organizations at or over 80% of their ticket quota (src/digest/quota.ts); absent: the section is left out. */
+  nearQuota?: NearQuotaRow[];
 }
 
 interface CaseRef {
@@ -114,6 +117,8 @@ export interface DigestData {
   empty: boolean;
   /** Refused and quarantined mail since the last digest (with totals), when the input had it. */
   intake: (IntakeCounts & { refusedTotal: number; quarantinedTotal: number }) | null;
+  /** Organizations at or over 80% of their ticket quota, fullest first; [] when none or not loaded. */
+  nearQuota: NearQuotaRow[];
 }
 
 export function buildDigest(input: DigestInput): DigestData {
@@ -152,6 +157,7 @@ export function buildDigest(input: DigestInput): DigestData {
     attainmentTotal: tally.total(),
     empty: breaches.length === 0 && atRisk.length === 0,
     intake: input.intake ? { ...input.intake, refusedTotal: total(input.intake.refused), quarantinedTotal: total(input.intake.quarantined) } : null,
+    nearQuota: input.nearQuota ?? [],
   };
 }
 

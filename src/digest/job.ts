@@ -15,7 +15,7 @@ import { retryTransient } from "../store/retry.js";
 import type { Desk } from "../desk.js";
 import { buildDigest, type DigestData } from "./build.js";
 import { instantAt, localDay } from "./days.js";
-import { loadDigestCases, loadIntakeCounts, type LoadedDigestCases } from "./load.js";
+import { loadDigestCases, loadIntakeCounts, loadNearQuota, type LoadedDigestCases } from "./load.js";
 import { renderDigest, type RenderedDigest } from "./render.js";
 
 export type DigestLogger = WorkLogger;
@@ -66,10 +66,11 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   if (due.length === 0) return summary;
   // Every manager sees the same cases; only the zone (day names, times) differs, so load once.
   const loaded = await loadForDigest(db, desk, now, logger);
+  const nearQuota = await loadNearQuota(db, desk.policies, now);
   for (const { manager, day, zone } of due) {
     try {
       const intake = await loadIntakeCounts(db, manager.id, day, now);
-      const data = buildDigest({ cases: loaded.cases, zone, now, intake });
+      const data = buildDigest({ cases: loaded.cases, zone, now, intake, nearQuota });
       // One transaction, safe to run again: a day already recorded comes back "taken".
       const outcome = await retryTransient(() => recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true), { signal: opts.signal });
       if (outcome === "queued") summary.queued++;
@@ -127,7 +128,7 @@ export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: num
   const { cases } = await loadDigestCases(db, desk.policies, now);
   const zone = managerZone(manager, desk);
   const intake = await loadIntakeCounts(db, manager.id, localDay(now, zone), now);
-  const data = buildDigest({ cases, zone, now, intake });
+  const data = buildDigest({ cases, zone, now, intake, nearQuota: await loadNearQuota(db, desk.policies, now) });
   return { ...renderDigest(desk.templates, data), data };
 }
 

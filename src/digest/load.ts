@@ -11,6 +11,12 @@ import { listContactsById, listOrganizationSlaFacts, listTrailEventsMany } from 
 import { listDigestCases, previousDigestAt, rejectionCounts, type DigestCaseRow } from "../store/repos/digest.js";
 import { evaluateTrail } from "../cases/case-sla.js";
 import type { DigestCase, IntakeCounts } from "./build.js";
+import { organizationZone } from "../entitlements/organization.js";
+import { termOf } from "../entitlements/term.js";
+import { quotaRuleFor } from "../entitlements/quota.js";
+import { quotaCasesOf } from "../store/repos/entitlements.js";
+import { listOrganizations } from "../store/repos/organizations.js";
+import { nearQuotaRows, type NearQuotaRow } from "./quota.js";
 
 const DAY = 86_400_000;
 /** Ids per query: far below Postgres's 65,535 bind parameters, large enough to keep round trips few. */
@@ -98,4 +104,17 @@ export async function loadIntakeCounts(db: Db, managerId: number, day: string, n
   const rows = await rejectionCounts(db, new Date(since), new Date(now));
   const of = (disposition: string) => rows.filter((r) => r.disposition === disposition).map((r) => ({ label: r.reason, count: Number(r.count) }));
   return { since, refused: of("refused"), quarantined: of("quarantined") };
+}
+
+/** Organizations at or over 80% of their ticket quota at `now`, from their cases' history (src/digest/quota.ts). */
+export async function loadNearQuota(db: Db, policies: Map<string, Policy>, now: number): Promise<NearQuotaRow[]> {
+  const orgs = (await listOrganizations(db)).flatMap((o) => {
+    const policy = policies.get(o.policyId);
+    return policy && o.contractStart && quotaRuleFor(policy, o.agreement) ? [{ org: o, policy }] : [];
+  });
+  const cases = await quotaCasesOf(db, orgs.map((o) => o.org.id));
+  return nearQuotaRows(
+    orgs.map(({ org, policy }) => ({ name: org.name, policy, term: termOf(org), agreement: org.agreement, zone: organizationZone(policy, org), cases: cases.get(org.id) ?? [] })),
+    now,
+  );
 }

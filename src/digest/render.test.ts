@@ -37,6 +37,7 @@ function data(overrides: Partial<DigestData> = {}): DigestData {
     attainmentTotal: { last7: { met: 1, total: 4, rate: 0.25 }, last30: { met: 3, total: 4, rate: 0.75 } },
     empty: false,
     intake: null,
+    nearQuota: [],
     ...overrides,
   };
 }
@@ -101,5 +102,14 @@ describe("renderDigest", () => {
     expect(empty.text).not.toContain("ATTAINMENT");
     expect(empty.html).toContain("No SLA breaches in the last 24 hours");
     expect(empty.text.split("\n").length).toBeLessThan(10);
+  });
+
+  it("lists organizations at or over 80% of their ticket quota (used/allowance, remaining) in both parts, only when there are any", () => {
+    expect(mail.text).not.toContain("TICKET QUOTA");
+    const q = renderDigest(templates, data({ nearQuota: [{ organization: "Stark & <Co>", year: 1, used: 33, allowance: 40, remaining: 7 }] }));
+    expect(q.text).toContain("ORGANIZATIONS AT OR OVER 80% OF THEIR TICKET QUOTA");
+    expect(q.text).toMatch(/^Stark & <Co>\s+33\/40\s+7$/m);
+    expect(q.html).toContain("Organizations at or over 80% of their ticket quota");
+    expect(q.html).toContain("<td>Stark &amp; &lt;Co&gt;</td><td align=\"right\">33/40</td><td align=\"right\">7</td>");
   });
 });

@@ -77,6 +77,7 @@ export function digestView(data: DigestData) {
     attainment,
     stillOpen: data.breaches.filter((b) => b.outcome === "still open").length,
     intake: intakeView(data),
+    nearQuota: data.nearQuota.map((q) => ({ ...q, usedOf: `${q.used}/${q.allowance}` })),
     text: {
       breaches: textTable(
         ["Case", "Organization", "Severity", "Metric", "Due", "Status", "Breached for", "Late (business)"],
@@ -85,6 +86,7 @@ export function digestView(data: DigestData) {
       atRisk: textTable(["Case", "Organization", "Severity", "Metric", "Due", "Left (business)"], atRisk.map((r) => [`#${r.caseNumber}`, r.organization, r.severity, r.metric, r.due, r.left])),
       bySeverity: textTable(["Severity", "Open"], data.openBySeverity.map((r) => [r.label, String(r.count)])),
       byOrganization: textTable(["Organization", "Open"], data.openByOrganization.map((r) => [r.label, String(r.count)])),
+      nearQuota: textTable(["Organization", "Used/allowance", "Remaining"], data.nearQuota.map((q) => [q.organization, `${q.used}/${q.allowance}`, String(q.remaining)])),
       attainment: textTable(["Severity", "7 days", "(metrics)", "30 days", "(metrics)"], attainment.map((a) => [a.label, a.p7, String(a.n7), a.p30, String(a.n30)])),
     },
   };
