@@ -42,7 +42,7 @@ export function registerOrgSetCommands(program: Command): void {
     .addHelpText("after", '\nExample:\n  support-inbox org set "Acme Corp" --contract-end 2027-02-28 --engineer alice@vendor.example')
     .action(async (name: string, o: OrgSetOptions, command: Command) => {
       if (o.contractStart === undefined && o.contractEnd === undefined && o.accountContact === undefined && o.engineer === undefined) {
-        throw new AppError("E_INVALID", "nothing to set: give --contract-start, --contract-end or --account-contact; give --engineer EMAIL or --no-engineer");
+        throw new AppError("E_INVALID", "nothing to set: give --contract-start, --contract-end, --account-contact, --engineer EMAIL or --no-engineer");
       }
       await withDatabase(command, async (db) => {
         const found = await store.requireOrganizationByName(db, name);
