@@ -20,6 +20,12 @@ trap cleanup EXIT
 fail() { echo "image check FAILED: $*" >&2; echo "--- worker log ---" >&2; cat "$log" >&2 || true; exit 1; }
 run() { "${buildah[@]}" run --isolation chroot --network host -v "$volume:/app/data" "$c" -- "$@"; }
 
+# The image listens on 127.0.0.1:9464 on the host's network here: another process there would answer for it.
+if curl -fsS -o /dev/null http://127.0.0.1:9464/healthz 2>/dev/null; then
+  echo "image check FAILED: something already answers on 127.0.0.1:9464 (another support-inbox?); stop it first" >&2
+  exit 1
+fi
+
 # The image's own CMD, as docker run would start it.
 cmd="$("${buildah[@]}" inspect --format '{{range .Docker.Config.Cmd}}{{.}} {{end}}' "$tag")"
 echo "starting: $cmd"
