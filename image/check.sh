@@ -12,8 +12,11 @@ volume="$work/volume" && mkdir -p "$volume" && chown 1000:1000 "$volume"
 log="$work/worker.log"
 c="$("${buildah[@]}" from --pull-never "$tag")"
 worker_pid=""
+runner=""
 cleanup() {
   [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
+  pkill -f '^(/usr/local/bin/)?node /app/bin/support-inbox.js start' 2>/dev/null || true
+  kill "${runner:-}" 2>/dev/null || true
   "${buildah[@]}" rm "$c" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -39,7 +42,7 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 curl -fsS http://127.0.0.1:9464/healthz >/dev/null || fail "/healthz did not answer within 120 s"
-worker_pid="$(pgrep -n -f '^node /app/bin/support-inbox.js start')" || fail "no worker process found"
+worker_pid="$(pgrep -n -f '^(/usr/local/bin/)?node /app/bin/support-inbox.js start')" || fail "no worker process found"
 grep -q "running on embedded defaults" "$log" || fail "the log does not say it runs on the embedded defaults"
 grep -q "embedded PGlite database" "$log" || fail "the log does not name the embedded PGlite database"
 echo "ok: started on the embedded defaults, /healthz answers"
