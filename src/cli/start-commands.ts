@@ -96,7 +96,7 @@ function describeSetup({ config, file, embedded }: LoadedConfig, logger: Logger)
 
   for (const m of config.mailboxes) {
     if (m.kind === "maildir") {
-      logger.info({ mailbox: m.name, address: m.address, embedded: embedded.mailbox }, `Maildir mailbox at ${m.maildir.path} (deliver mail into new/)`);
+      logger.info({ mailbox: m.name, address: m.address, embedded: embedded.mailbox }, `Maildir mailbox at ${m.maildir.path} (deliver into tmp/, then rename into new/)`);
     } else {
       logger.info({ mailbox: m.name, address: m.address, host: m.imap.host, folder: m.imap.folder }, `IMAP mailbox ${m.name} at ${m.imap.host}:${m.imap.port}`);
     }

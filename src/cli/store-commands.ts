@@ -90,7 +90,7 @@ function registerOrgCommands(org: Command): void {
             `  policy:        ${found.policyId}`,
             `  plan:          ${found.plan ?? "-"}`,
             `  entitlements:  ${found.entitlements.join(", ") || "-"}`,
-            `  contract:      ${found.contractStart ?? "?"} to ${found.contractEnd ?? "?"}`,
+            `  contract:      ${found.contractStart ? `${found.contractStart} to ${found.contractEnd ?? "open-ended"}` : "-"}`,
             `  time zone:     ${found.timeZone ?? "(policy default)"}`,
             `  domains:       ${found.domains.join(", ") || "-"}`,
             `  closed dates:  ${found.closedDates.join(", ") || "-"}`,

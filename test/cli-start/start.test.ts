@@ -22,7 +22,7 @@ describe("support-inbox start on embedded defaults", () => {
     }
     const messages = logMessages(run.stdout);
     expect(messages).toContain("embedded PGlite database in ./data");
-    expect(messages).toContain("Maildir mailbox at ./var/maildir (deliver mail into new/)");
+    expect(messages).toContain("Maildir mailbox at ./var/maildir (deliver into tmp/, then rename into new/)");
     expect(messages).toContain("outgoing mail written as .eml files into ./var/outbox");
     expect(messages).toContain("database ready, migrations applied");
     expect(messages).toContain("worker stopped");
