@@ -60,7 +60,8 @@ describe("npm run demo", () => {
     expect(opened).toContain("downgraded");
     const [ack] = files("raj.patel@").filter((f) => f.includes("-acknowledgment-case-"));
     const text = (await parse(ack!)).text ?? "";
-    expect(text).toContain("Severity: Severity 2 (Significant business impact)\nSeverity 1 (Business-critical), from the severity field");
+    // The severity once, then what was asked for and why it changed.
+    expect(text).toContain("Severity: Severity 2 (Significant business impact)\nYou asked for Severity 1 (Business-critical).");
     expect(text).toMatch(/only to a VANTIQ production environment/);
     // Then the engineer's "#severity 3" and "#status waiting" were applied.
     expect(caseOf("vantiq-dev")).toMatchObject({ severity: "3", severitySource: "staff", status: "waiting" });
