@@ -21,19 +21,21 @@ const REOPENS = new Set(["waiting", "resolved"]);
 
 export async function applyCustomerMessage(tx: Db, input: CustomerMessageInput): Promise<CorrespondenceResult> {
   const { desk, caseRow, message, contact, now } = input;
-  const at = new Date(now);
+  const at = new Date(input.at ?? now);
   const reopened = REOPENS.has(caseRow.status);
   // The status first: on a resolved case the reply only counts once the case is open again.
   if (reopened) {
     await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "status-changed", data: { status: "open", from: caseRow.status } });
   }
   // Parts that arrived as damaged base64 are named on the trail, as on an opening (src/mail/damaged-base64.ts).
-  const damaged = damagedAttachments(message.normalized).map(({ filename, reason }) => ({ filename, reason }));
+  const damagedParts = damagedAttachments(message.normalized);
+  const damaged = damagedParts.map(({ filename, reason }) => ({ filename, reason }));
   const data = { messageRowId: message.id, ...(damaged.length > 0 ? { damagedAttachments: damaged } : {}) };
   await appendEvent(tx, { caseId: caseRow.id, at, actor: contact.email, kind: "customer-replied", data });
-  const updated = await updateCase(tx, caseRow.id, { ...(reopened ? { status: "open" as const } : {}), updatedAt: at });
+  const updated = await updateCase(tx, caseRow.id, { ...(reopened ? { status: "open" as const } : {}), updatedAt: new Date(now) });
   const queued: OutgoingKind[] = [];
   if (await forward(tx, { ...input, caseRow: updated }, reopened ? caseRow.status : null)) queued.push("forward");
+  if (damaged.length > 0 && (await askToResend(tx, { ...input, caseRow: updated }, damagedParts.map((d) => d.sent)))) queued.push("damaged-parts");
   await refreshCaseSla(tx, desk, caseRow.id, now);
   return { outcome: "customer-reply", commands: [], errors: [], queued, caseRow: updated };
 }
@@ -66,6 +68,23 @@ async function forward(tx: Db, input: CustomerMessageInput, reopenedFrom: string
       attachments: files.map((f) => f.filename),
     },
     attachments: files,
+  };
+  return queueCaseMail(tx, desk, caseRow, mail, now);
+}
+
+/**
+ * The customer is told, as an opening's acknowledgment tells them, which parts of their reply arrived as
+ * damaged base64: the engineers got the message, but those files cannot be opened until sent again.
+ */
+async function askToResend(tx: Db, input: CustomerMessageInput, sentNames: string[]): Promise<boolean> {
+  const { desk, caseRow, message, contact, now } = input;
+  const mail = {
+    kind: "damaged-parts" as const,
+    messageRowId: message.id,
+    to: [contact.email],
+    parent: message.normalized,
+    subject: message.normalized.subject,
+    data: { requesterName: contact.name || contact.email, damagedAttachments: sentNames.map((name) => ({ name })), policyName: policyOf(desk.policies, caseRow).name },
   };
   return queueCaseMail(tx, desk, caseRow, mail, now);
 }

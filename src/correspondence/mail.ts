@@ -13,7 +13,7 @@ import type { Db } from "../store/database.js";
 import type { OutboxAttachment } from "../store/repos/outbox.js";
 import type { Desk } from "../desk.js";
 
-type CorrespondenceKind = "relay" | "forward" | "command-error" | "resolution-notice";
+type CorrespondenceKind = "relay" | "forward" | "command-error" | "resolution-notice" | "damaged-parts";
 
 export interface CaseMail {
   kind: CorrespondenceKind;

@@ -27,7 +27,8 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
   const staff = await listStaff(tx, { activeOnly: true });
   const parsed = parseCommands(message.normalized.text, { policy, staff, self: staffMember.email });
   const actor = staffMember.email;
-  const record = (e: PlannedEvent) => appendEvent(tx, { caseId: caseRow.id, at: new Date(now), actor, kind: e.kind, data: e.data });
+  // A reply by mail counts when it was received (a first response met at 10:00 stays met if read at 11:00).
+  const record = (e: PlannedEvent) => appendEvent(tx, { caseId: caseRow.id, at: new Date(input.at ?? now), actor, kind: e.kind, data: e.data });
   const queued: OutgoingKind[] = [];
 
   if (parsed.errors.length) {

@@ -23,18 +23,22 @@ export interface ThreadEntryInput {
   msg: NormalizedMessage;
   messageRowId: number;
   now: number;
+  /** When the mailbox received the message (receiptInstant): what it does on the case happened then. */
+  received: number;
 }
 
 export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise<void> {
   const { desk, decision, msg, messageRowId, now } = input;
   const caseRow = await requireCaseByNumber(tx, decision.caseNumber);
+  // Never before the case began: a reply's receipt stamp older than the opening (an old mail appended late) counts at the opening.
+  const at = Math.max(input.received, caseRow.openedAt.getTime());
   await setMessageCase(tx, messageRowId, caseRow.id);
   const message = { id: messageRowId, normalized: msg, text: decision.text };
 
   if (decision.author === "staff") {
     const staffMember = await getStaffByEmail(tx, decision.sender);
     if (!staffMember) throw new AppError("E_DIRECTORY", `staff member ${decision.sender} vanished`);
-    await applyStaffMessage(tx, { desk, caseRow, message, staffMember, now });
+    await applyStaffMessage(tx, { desk, caseRow, message, staffMember, now, at });
     return;
   }
   if (decision.author === "customer") {
@@ -42,12 +46,12 @@ export async function applyThreadEntry(tx: Db, input: ThreadEntryInput): Promise
     const contact = await getContactByEmail(tx, decision.sender);
     // A participant who is not a registered contact (a colleague on Cc) still writes on the case.
     const author = contact ?? { id: 0, email: decision.sender, name: msg.from?.name || decision.sender };
-    await applyCustomerMessage(tx, { desk, caseRow, message, contact: author, now });
+    await applyCustomerMessage(tx, { desk, caseRow, message, contact: author, now, at });
     return;
   }
   await appendEvent(tx, {
     caseId: caseRow.id,
-    at: new Date(now),
+    at: new Date(at),
     actor: decision.sender || "unknown",
     kind: "automatic-message",
     data: { messageRowId, subject: msg.subject, bounceOf: decision.bounceOf ?? [], ...(decision.complaintAbout?.length ? { complaintAbout: decision.complaintAbout } : {}) },

@@ -20,6 +20,8 @@ export interface StaffMessageInput {
   message: InboundEntry;
   staffMember: { id: number; email: string; name: string };
   now: number;
+  /** When the mail was received (the trail's instant for what it did); now when there is no mail. */
+  at?: number;
 }
 
 export interface CorrespondenceResult {
@@ -41,4 +43,6 @@ export interface CustomerMessageInput {
   message: InboundEntry;
   contact: Pick<Contact, "id" | "email" | "name">;
   now: number;
+  /** When the mail was received: the reply resumes paused clocks from then, not from when it was read. */
+  at?: number;
 }

@@ -115,7 +115,7 @@ export async function applyRound(tx: Db, desk: Desk, facts: BatchFacts, items: R
   // Each with its bytes (no bulk insert for bytea) and its notice to the managers: rare, one by one.
   for (const q of quarantined) await recordQuarantine(tx, desk, q, now);
   // One at a time, in order: a staff command and the customer reply after it act on the case as it is then.
-  for (const j of joining) await applyThreadEntry(tx, { desk, decision: j.decision, msg: j.msg, messageRowId: j.rowId, now });
+  for (const j of joining) await applyThreadEntry(tx, { desk, decision: j.decision, msg: j.msg, messageRowId: j.rowId, now, received: receiptInstant(j.src, now) });
   return results;
 }
 

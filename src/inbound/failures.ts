@@ -125,10 +125,13 @@ export async function recordFailure(deps: InboundDeps, source: MailSource, mailb
   return "quarantined";
 }
 
-async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, error: string, attempts: number) {
+/**
+ * The record of a message moved out of its source into quarantine, and the managers' notice, in one
+ * transaction (a quarantine nobody hears of is not visible). Every source-side quarantine goes through here.
+ */
+async function recordSourceQuarantine(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, why: { reasonCode: string; detail: string; attempts: number }) {
   const { key, raw } = item;
   const now = deps.clock.now();
-  // The record and the notice to the managers together: a quarantine nobody hears of is not visible.
   const { row } = await deps.db.transaction((tx) => recordQuarantine(tx, deps.desk, {
     mailbox: mailbox.name,
     messageId: null,
@@ -136,14 +139,17 @@ async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: S
     sourceUid: numericKey(key.uid),
     from: null,
     subject: null,
-    reasonCode: "processing-failed",
-    detail: error,
+    ...why,
     disposition: "quarantined",
-    attempts,
     at: new Date(now),
     raw,
   }, now));
-  deps.logger.warn({ mailbox: mailbox.name, uid: key.uid, attempts, quarantineId: row.id }, "message quarantined after repeated failures; the mailbox moves on");
+  return row;
+}
+
+async function quarantineFailed(deps: InboundDeps, mailbox: MailboxInfo, item: SourceMessage, error: string, attempts: number) {
+  const row = await recordSourceQuarantine(deps, mailbox, item, { reasonCode: "processing-failed", detail: error, attempts });
+  deps.logger.warn({ mailbox: mailbox.name, uid: item.key.uid, attempts, quarantineId: row.id }, "message quarantined after repeated failures; the mailbox moves on");
 }
 
 /**
@@ -158,25 +164,14 @@ export function unusableReason(m: SourceMessage): string | null {
 
 /** Moves an unusable message to quarantine and records why (with what bytes there are), so an operator sees it. */
 export async function quarantineUnusable(deps: InboundDeps, source: MailSource, mailbox: MailboxInfo, item: SourceMessage, reason: string, summary: DrainSummary): Promise<boolean> {
-  const { key, raw } = item;
+  const { key } = item;
   try {
     await source.quarantine(key, reason);
-    const now = deps.clock.now();
-    // Through recordQuarantine like every quarantine, so the managers are told at once.
-    await deps.db.transaction((tx) => recordQuarantine(tx, deps.desk, {
-      mailbox: mailbox.name,
-      messageId: null,
-      sourceUidValidity: numericKey(key.uidValidity),
-      sourceUid: numericKey(key.uid),
-      from: null,
-      subject: null,
+    await recordSourceQuarantine(deps, mailbox, item, {
       reasonCode: item.unreadable !== undefined ? "unreadable" : "empty",
       detail: reason,
-      disposition: "quarantined",
       attempts: 0,
-      at: new Date(now),
-      raw,
-    }, now));
+    });
   } catch (error) {
     deps.logger.error({ mailbox: mailbox.name, uid: key.uid, reason, error: recordedErrorText(error) }, "could not quarantine an unusable message; it stays in the source for the next drain");
     return false;

@@ -19,7 +19,8 @@ export type OutgoingKind =
   | "quarantine-notice"
   | "acknowledgment-combined"
   | "entitlement-notice"
-  | "query-hours-notice";
+  | "query-hours-notice"
+  | "damaged-parts";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -35,6 +36,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   "acknowledgment-combined": "auto-replied",
   "resolution-notice": "auto-generated",
   "entitlement-notice": "auto-generated",
+  "damaged-parts": "auto-replied",
   // A staff reply relayed to the customer, or a customer message forwarded to staff, is a person's words.
   relay: null,
   forward: null,

@@ -207,7 +207,7 @@ export class ImapSource implements MailSource {
       const current = client.mailbox ? client.mailbox.uidValidity.toString() : "";
       const stale = keys.filter((k) => k.uidValidity !== current);
       // Those UIDs name nothing reliable now; the messages come again under the new validity.
-      if (stale.length) this.log.warn({ mailbox: this.name, keys: stale, uidValidity: current }, "stale UIDVALIDITY; messages left in place");
+      if (stale.length) this.log.warn({ keys: stale, uidValidity: current }, "stale UIDVALIDITY; messages left in place");
       const uids = keys.filter((k) => k.uidValidity === current).map((k) => k.uid);
       if (uids.length === 0) return;
       const range = uids.join(",");
@@ -230,7 +230,7 @@ export class ImapSource implements MailSource {
         await client.messageMove(key.uid, this.quarantineFolder, { uid: true });
       });
     });
-    this.log.warn({ mailbox: this.name, uid: key.uid, folder: this.quarantineFolder, reason }, "message quarantined");
+    this.log.warn({ uid: key.uid, folder: this.quarantineFolder, reason }, "message quarantined");
   }
 
   /**
@@ -279,7 +279,7 @@ export class ImapSource implements MailSource {
       const current = client.mailbox ? client.mailbox.uidValidity.toString() : "";
       if (current !== key.uidValidity) {
         // The UID names nothing reliable now; the message comes again under the new validity.
-        this.log.warn({ mailbox: this.name, key, uidValidity: current }, "stale UIDVALIDITY; message left in place");
+        this.log.warn({ key, uidValidity: current }, "stale UIDVALIDITY; message left in place");
         return;
       }
       await op();

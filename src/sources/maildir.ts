@@ -113,7 +113,7 @@ export class MaildirSource implements MailSource {
       case "unreadable":
         return { key, raw: Buffer.alloc(0), receivedAt: maildirReceivedAt(entry.file, entry.mtimeMs), unreadable: read.reason };
       case "changed":
-        this.log.debug({ mailbox: this.name, file: entry.file }, "file in new/ changed while being read; read again once it stays unchanged");
+        this.log.debug({ file: entry.file }, "file in new/ changed while being read; read again once it stays unchanged");
         this.completeness.changed(entry.file, read.size, read.mtimeMs, this.clock.now());
         return null;
       case "gone":
@@ -140,7 +140,7 @@ export class MaildirSource implements MailSource {
       const file = await this.findIn(join(this.path, sub), key.uid);
       if (file === null) continue;
       await fs.rename(join(this.path, sub, file), join(qdir, "cur", `${key.uid}:2,`));
-      this.log.warn({ mailbox: this.name, uid: key.uid, reason }, "message quarantined");
+      this.log.warn({ uid: key.uid, reason }, "message quarantined");
       return;
     }
     if ((await this.findIn(join(qdir, "cur"), key.uid)) !== null) return; // already quarantined
@@ -200,7 +200,7 @@ export class MaildirSource implements MailSource {
   private warnOnce(file: string): void {
     if (this.warned.has(file)) return;
     this.warned.add(file);
-    this.log.warn({ mailbox: this.name, file }, "ignoring entry in new/ that is not a Maildir message file");
+    this.log.warn({ file }, "ignoring entry in new/ that is not a Maildir message file");
   }
 }
 

@@ -63,7 +63,10 @@ export interface MailSource {
   close(): Promise<void>;
 }
 
-/** pino-compatible logger subset; sources never import pino themselves. */
+/**
+ * pino-compatible logger subset; sources never import pino themselves. The caller binds the mailbox name
+ * (src/sources/from-config.ts makes a child logger with it), so lines here do not repeat it.
+ */
 export interface SourceLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;

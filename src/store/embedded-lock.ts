@@ -10,11 +10,13 @@
  */
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { SystemClock } from "../clock/clock.js";
 
 export const LOCK_FILE = "support-inbox.lock";
 const GUARD_FILE = "support-inbox.lock.takeover";
 /** A guard older than this was left by a process that died during its takeover. */
 const GUARD_STALE_MS = 10_000;
+const wallClock = new SystemClock();
 
 export type LockRole = "worker" | "cli";
 
@@ -108,7 +110,8 @@ async function readHolder(path: string): Promise<LockHolder | null> {
 async function removeStaleGuard(guard: string): Promise<void> {
   try {
     const { mtimeMs } = await stat(guard);
-    if (Date.now() - mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(ignoreMissing);
+    // A file's mtime is wall time, so the wall clock judges it, never a desk clock a test moved.
+    if (wallClock.now() - mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(ignoreMissing);
   } catch (error) {
     ignoreMissing(error);
   }

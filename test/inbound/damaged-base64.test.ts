@@ -87,5 +87,11 @@ describe.each(testDatabases())("damaged base64 on %s", (target) => {
     const files = await desk.db.select().from(attachments).where(eq(attachments.messageId, stored!.id));
     expect(files.map((f) => f.filename)).toEqual(["node-3.trace.damaged-base64.txt"]);
     expect(stored!.text).toContain("The trace from node-3.");
+    // Omar is asked, in the case's thread, to send the file again: the engineers cannot open it either.
+    const asked = (await store.listOutbox(desk.db)).filter((m) => m.kind === "damaged-parts");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.to).toEqual(["omar.haddad@customer.example"]);
+    expect(asked[0]!.inReplyTo).toBe("reply-damaged-1@customer.example");
+    expect(asked[0]!.text).toContain("please send them again:\n  - node-3.trace\n");
   });
 });

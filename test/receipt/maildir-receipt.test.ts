@@ -134,4 +134,30 @@ describe.each(testDatabases())("receipt instant through the Maildir pipeline on 
     expect(after!.remindersSent).toEqual(["initial-response:0:0.5", "initial-response:0:0.8"]);
     expect((await listOutbox(db)).filter((m) => m.kind === "past-breaches")).toEqual([]);
   });
+
+  it("a reply counts when it was received: an engineer's answer delivered before the due time and read after it meets the first response", async () => {
+    const { db, dir, source, clock } = desk;
+    await deliverAt(dir, "2026-11-10T17:15:00Z", request(31)); // Tue 09:15 Pacific: first response due 13:15
+    clock.set("2026-11-10T17:20:00Z");
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    const [opened] = await listCases(db);
+    const answer = [
+      "From: Alice Engineer <alice@vendor.example>",
+      `To: ${SUPPORT}`,
+      `Subject: Re: [Case #${opened!.number}] Request 31: stream stalls`,
+      "Message-ID: <receipt-answer-31@vendor.example>",
+      "Date: Tue, 10 Nov 2026 12:30:00 -0800",
+      "",
+      "We are looking at the stalled stream now.",
+      "",
+    ].join("\r\n");
+    await deliverAt(dir, "2026-11-10T20:30:00Z", answer); // delivered 12:30 Pacific
+    clock.set("2026-11-10T22:00:00Z"); // read at 14:00 Pacific, an hour past the due time
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    const replied = (await listEvents(db, opened!.id)).find((e) => e.kind === "staff-replied");
+    expect(replied?.at.toISOString()).toBe("2026-11-10T20:30:00.000Z");
+    const [after] = await db.select().from(cases).where(eq(cases.id, opened!.id));
+    const state = after!.slaState as { metrics: Array<{ metric: string; state: string; metAt: number | null }> };
+    expect(state.metrics.find((m) => m.metric === "initial-response")).toMatchObject({ state: "met", metAt: Date.parse("2026-11-10T20:30:00Z") });
+  });
 });
