@@ -13,54 +13,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { organizationZone } from "../../src/entitlements/organization.js";
-import { termOf } from "../../src/entitlements/term.js";
-import { usageReport } from "../../src/entitlements/usage.js";
 import * as store from "../../src/store/index.js";
 import * as schema from "../../src/store/schema/index.js";
 import { dryRunRawMessage } from "../../src/inbound/dry-run.js";
 import { inboundDeps } from "../support/desk.js";
 import { at, e2eBackends, is, requestMail, staffMail, startDriver, type Driver, type People } from "./driver.js";
+import { fields, IVAN, NINA, OSCORP, resolvedHistory as history, STARK, usage as usageOf } from "./infotecs-fixtures.js";
 
-const IVAN = { email: "ivan.petrov@stark.example", name: "Ivan Petrov", timeZone: "Europe/Moscow" };
-const STARK = { name: "Stark", policyId: "infotecs-basic", domain: "stark.example", timeZone: "Europe/Moscow", requester: IVAN };
-const NINA = { email: "nina@oscorp.example", name: "Nina Orlova", timeZone: "Europe/Moscow" };
-const OSCORP = { name: "Oscorp", policyId: "infotecs-basic", domain: "oscorp.example", timeZone: "Europe/Moscow", requester: NINA };
 const KLAUS = { email: "klaus@wayne.example", name: "Klaus Weber", timeZone: null };
 const WAYNE = { name: "Wayne", policyId: "infotecs-basic", domain: "wayne.example", timeZone: null, requester: KLAUS };
 const OLGA = "Olga Smirnova <olga@vendor.example>";
-const fields = (steps: string): Array<[string, string]> => [
-  ["Product", "ViPNet Client"],
-  ["Version", "4.5"],
-  ["Steps to reproduce", steps],
-];
 
 describe.each(e2eBackends())("Infotecs contract and tickets end to end on %s", (backend) => {
   let d: Driver;
   let people: People;
-
-  /** `count` cases of the organization resolved at `resolvedAt` (history the desk had before this test). */
-  async function resolvedHistory(orgName: string, requester: string, count: number, resolvedAt: string): Promise<void> {
-    const org = await store.requireOrganizationByName(d.db, orgName);
-    const contact = (await store.getContactByEmail(d.db, requester))!;
-    const when = new Date(resolvedAt);
-    const opened = new Date(when.getTime() - 86_400_000);
-    for (let i = 0; i < count; i++) {
-      const c = await store.createCase(d.db, {
-        organizationId: org.id, requesterId: contact.id, subject: `Earlier ticket ${i + 1}`, caseType: "incident", severity: "2", severitySource: "default",
-        policyId: "infotecs-basic", openedAt: opened, updatedAt: when, status: "resolved",
-      });
-      await store.appendEvent(d.db, { caseId: c.id, at: opened, actor: requester, kind: "opened", data: { caseType: "incident", severity: "2" } });
-      await store.appendEvent(d.db, { caseId: c.id, at: when, actor: "alice@vendor.example", kind: "status-changed", data: { status: "resolved", from: "open" } });
-    }
-  }
-
-  async function usage(orgName: string, now: number, year?: number) {
-    const org = await store.requireOrganizationByName(d.db, orgName);
-    const policy = d.desk.policies.get(org.policyId)!;
-    const cases = (await store.quotaCasesOf(d.db, [org.id])).get(org.id)!;
-    return usageReport({ organization: org.name, policy, term: termOf(org), agreement: org.agreement, zone: organizationZone(policy, org), cases, now, ...(year ? { year } : {}) });
-  }
+  const resolvedHistory = (org: string, requester: string, count: number, resolvedAt: string) => history(d, org, requester, "infotecs-basic", count, resolvedAt);
+  const usage = (org: string, now: number, year?: number) => usageOf(d, org, now, year);
 
   beforeAll(async () => {
     d = await startDriver(backend, "infotecs-basic", at("2026-06-29T08:00:00Z"));
