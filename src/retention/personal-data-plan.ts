@@ -105,6 +105,17 @@ export function customerAddresses(seen: Iterable<string>, ours: { addresses: str
   return [...out].sort();
 }
 
+/**
+ * The name a colleague known only by address most likely goes by: "ana.lima@…" → "Ana Lima". Intake keeps
+ * addresses, not display names, so this is how a Cc'd colleague's name is found in the bodies that mention them.
+ * Only first.last-like local parts (2+ alphabetic parts) give a name; "info@…" gives none.
+ */
+export function nameFromAddress(address: string): string | null {
+  const parts = address.split("@")[0]!.split(/[._-]+/u);
+  if (parts.length < 2 || !parts.every((p) => /^\p{L}{2,}$/u.test(p))) return null;
+  return parts.map((p) => p[0]!.toUpperCase() + p.slice(1).toLowerCase()).join(" ");
+}
+
 interface Rule {
   pattern: RegExp;
   replacement: string;

@@ -14,6 +14,7 @@ import type { Db } from "../store/database.js";
 import { appendEvents } from "../store/repos/events.js";
 import {
   completeErasure,
+  countLiveContacts,
   ERASURE_KINDS,
   erasableBatch,
   erasePortalData,
@@ -30,7 +31,7 @@ import {
   type ErasureKind,
 } from "../store/repos/personal-data.js";
 import type { ErasureCounts } from "../store/schema/index.js";
-import { assignPseudonyms, customerAddresses, eraserFor, retentionSchedule, type Eraser, type Pseudonymised, type RetentionScheduleEntry } from "./personal-data-plan.js";
+import { assignPseudonyms, customerAddresses, nameFromAddress, eraserFor, retentionSchedule, type Eraser, type Pseudonymised, type RetentionScheduleEntry } from "./personal-data-plan.js";
 
 export const ERASURE_BATCH = 200;
 
@@ -117,7 +118,7 @@ async function eraseOrganization(db: Db, entry: RetentionScheduleEntry, now: num
       opts.onBatch?.(orgId, kind);
     }
   }
-  if (opts.dryRun) return summary(entry, people.length, { ...counts.kinds, contacts: people.filter((p) => p.name !== null).length });
+  if (opts.dryRun) return summary(entry, people.length, { ...counts.kinds, contacts: await countLiveContacts(db, orgId) });
   const kinds = await db.transaction(async (tx) => {
     const record = (await lockErasure(tx, orgId))!;
     const strays = await eraseStrays(tx, addresses, eraser.text);
@@ -149,7 +150,7 @@ async function peopleOf(db: Db, orgId: number, ourAddresses: string[]): Promise<
   const found = await findPeople(db, orgId);
   const contactAddresses = new Set(found.contacts.map((c) => c.email));
   const others = customerAddresses(found.addresses, { addresses: ourAddresses }).filter((a) => !contactAddresses.has(a));
-  return assignPseudonyms(orgId, [...found.contacts.map((c) => ({ address: c.email, name: c.name })), ...others.map((a) => ({ address: a, name: null }))]);
+  return assignPseudonyms(orgId, [...found.contacts.map((c) => ({ address: c.email, name: c.name })), ...others.map((a) => ({ address: a, name: nameFromAddress(a) }))]);
 }
 
 /** What one row's values become; null when it holds nothing of the people. */

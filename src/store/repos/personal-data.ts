@@ -66,7 +66,23 @@ export async function findPeople(db: Db, orgId: number): Promise<{ contacts: Arr
   const m = await db.select({ from: messages.from, to: messages.to, cc: messages.cc }).from(messages).where(inOrg(messages.caseId));
   const o = await db.select({ from: outbox.from, replyTo: outbox.replyTo, to: outbox.to, cc: outbox.cc }).from(outbox).where(inOrg(outbox.caseId));
   const d = await db.select({ address: deferredAcknowledgments.address }).from(deferredAcknowledgments).where(inOrg(deferredAcknowledgments.caseId));
-  const seen = [...m.flatMap((r) => [r.from, ...r.to, ...r.cc]), ...o.flatMap((r) => [r.from, r.replyTo, ...r.to, ...r.cc]), ...d.map((r) => r.address)];
+  // Mail that opened no case (a colleague who is not a DTC, refused politely) is found by the organization's domains.
+  const [org] = await db.select({ domains: organizations.domains }).from(organizations).where(eq(organizations.id, orgId));
+  const atDomain = sql.param((org?.domains ?? []).map((d) => `%@${d.toLowerCase().replace(/[\\%_]/g, "\\$&")}`));
+  const r = await db.select({ from: inboundRejections.from }).from(inboundRejections).where(sql`lower(${inboundRejections.from}) like any(${atDomain}::text[])`);
+  const u = await db
+    .select({ to: outbox.to, cc: outbox.cc })
+    .from(outbox)
+    .where(and(isNull(outbox.caseId), sql`exists (select 1 from unnest(${outbox.to} || ${outbox.cc}) a where lower(a) like any(${atDomain}::text[]))`));
+  const s = await db.select({ address: suppressedAddresses.address }).from(suppressedAddresses).where(sql`${suppressedAddresses.address} like any(${atDomain}::text[])`);
+  const seen = [
+    ...m.flatMap((x) => [x.from, ...x.to, ...x.cc]),
+    ...o.flatMap((x) => [x.from, x.replyTo, ...x.to, ...x.cc]),
+    ...d.map((x) => x.address),
+    ...r.map((x) => x.from),
+    ...u.flatMap((x) => [...x.to, ...x.cc]),
+    ...s.map((x) => x.address),
+  ];
   const addresses = [...new Set(seen.filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()))].sort();
   return { contacts: people, addresses };
 }
@@ -250,4 +266,10 @@ export async function erasePortalData(tx: Db, orgId: number, pseudonyms: Map<str
     })
     .where(eq(organizations.id, orgId));
   return { contacts: rows.filter((r) => pseudonyms.has(r.email)).length };
+}
+
+/** How many directory entries the organization has that still hold a person (not yet a pseudonym). */
+export async function countLiveContacts(db: Db, orgId: number): Promise<number> {
+  const rows = await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.organizationId, orgId), sql`${contacts.email} not like '%@erased.invalid'`));
+  return rows.length;
 }
