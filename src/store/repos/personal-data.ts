@@ -197,7 +197,10 @@ const KINDS: Record<ErasureKind, KindQuery> = {
     id: inboundRejections.id,
     caseId: sql<null>`null::int`,
     fields: { from: inboundRejections.from, subject: inboundRejections.subject, detail: inboundRejections.detail, replyWithheld: inboundRejections.replyWithheld, retryOutcome: inboundRejections.retryOutcome, hasRaw: sql<boolean>`${inboundRejections.raw} is not null`.as("has_raw") },
-    where: (_orgId, addresses) => sql`lower(${inboundRejections.from}) = any(${anyOf(addresses)})`,
+    // A quarantined message may have no readable sender: its stored bytes are searched for the addresses too.
+    where: (_orgId, addresses) =>
+      sql`(lower(${inboundRejections.from}) = any(${anyOf(addresses)})
+        or exists (select 1 from unnest(${anyOf(addresses)}) a where position(convert_to(a, 'UTF8') in ${inboundRejections.raw}) > 0))`,
   },
   "deferred-acks": {
     table: deferredAcknowledgments,
