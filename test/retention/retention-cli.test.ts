@@ -27,7 +27,7 @@ describe.each(ingestTargets())("support-inbox retention on %s", (target) => {
         await createContact(db, { email: `jo.doe@${name.toLowerCase()}.example`, name: `Jo Doe of ${name}`, organizationId: org.id, dtc: true });
       }
     });
-  }, T);
+  }, 3 * T);
   afterAll(() => target.teardown());
 
   it("status --json says when each organization's data is due", async () => {

@@ -249,7 +249,8 @@ export async function eraseStrays(tx: Db, addresses: string[], rewrite: (s: stri
 
 /**
  * The organization's directory entries and contract record (portal data): each contact keeps only its pseudonym
- * (cases still point at it) and is no longer a contact of anyone; the engineer link, account contact, domains go;
+ * (cases still point at it; its time zone stays, as the clocks of policies that follow the customer's local time
+ * read it) and is no longer a DTC, named contact or active; the engineer link, account contact, domains go;
  * of the agreement only the agreed hours stay, because the cases' SLA figures are computed from them.
  */
 export async function erasePortalData(tx: Db, orgId: number, pseudonyms: Map<string, { address: string; name: string }>): Promise<{ contacts: number }> {
@@ -257,7 +258,7 @@ export async function erasePortalData(tx: Db, orgId: number, pseudonyms: Map<str
   for (const r of rows) {
     const p = pseudonyms.get(r.email);
     if (!p) continue;
-    await tx.update(contacts).set({ email: p.address, name: p.name, timeZone: null, dtc: false, namedContact: false, active: false }).where(eq(contacts.id, r.id));
+    await tx.update(contacts).set({ email: p.address, name: p.name, dtc: false, namedContact: false, active: false }).where(eq(contacts.id, r.id));
   }
   await tx
     .update(organizations)
