@@ -10,6 +10,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { erasePersonalData, retentionStatus } from "../../src/retention/personal-data.js";
+import { refreshCaseSla } from "../../src/scheduler/case-sla.js";
 import type { Db } from "../../src/store/database.js";
 import { getOrganizationByName, setAccountContact, setContractTerm, setOrganizationEngineer } from "../../src/store/repos/organizations.js";
 import * as schema from "../../src/store/schema/index.js";
@@ -95,6 +96,15 @@ describe.each(e2eBackends())("Konneqt personal-data retention on %s", (backend) 
       .orderBy(schema.cases.number);
   };
   let slaBefore: Awaited<ReturnType<typeof slaOf>>;
+  /** Each Tyrell case's SLA evaluated again from its whole trail at NOW, as the scheduler would. */
+  const evaluations = async () => {
+    const org = await getOrganizationByName(d.db, "Tyrell");
+    const ids = (await d.db.select({ id: schema.cases.id }).from(schema.cases).where(eq(schema.cases.organizationId, org!.id)).orderBy(schema.cases.id)).map((r) => r.id);
+    const out: unknown[] = [];
+    for (const id of ids) out.push(await d.db.transaction((tx) => refreshCaseSla(tx, d.desk, id, NOW)));
+    return JSON.stringify(out);
+  };
+  let evaluationsBefore: string;
   let wallaceBefore: string;
 
   beforeAll(async () => {
@@ -132,6 +142,7 @@ describe.each(e2eBackends())("Konneqt personal-data retention on %s", (backend) 
     const rafaAt = at("2026-03-03T13:00:00Z");
     await d.deliver(requestMail({ from: RAFA.email, fromName: RAFA.name, subject: "Export fails", date: rafaAt, fields: [["Case type", "Incident"], ["Priority", "P3"], ["Environment", "production"]] }));
     await d.tick(rafaAt);
+    evaluationsBefore = await evaluations();
     slaBefore = await slaOf("Tyrell");
     wallaceBefore = JSON.stringify(await slaOf("Wallace"));
   });
@@ -184,6 +195,8 @@ describe.each(e2eBackends())("Konneqt personal-data retention on %s", (backend) 
 
   it("keeps Tyrell's cases and SLA figures whole, with stable pseudonyms in the history", async () => {
     expect(await slaOf("Tyrell")).toEqual(slaBefore);
+    expect(await evaluations()).toBe(evaluationsBefore);
+    expect(evaluationsBefore).toContain("met"); // the first response was met by the engineer's reply
     const c = await d.caseBySubject(SUBJECT);
     const [requester] = await d.db.select().from(schema.contacts).where(eq(schema.contacts.id, c.requesterId));
     expect(requester).toMatchObject({ email: expect.stringMatching(/^person-\d+-1@erased\.invalid$/), name: "Erased person 1", dtc: false, active: false });
