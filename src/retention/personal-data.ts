@@ -28,9 +28,9 @@ import {
   startErasure,
   updateErased,
   type ErasableRow,
+  type ErasureCounts,
   type ErasureKind,
 } from "../store/repos/personal-data.js";
-import type { ErasureCounts } from "../store/schema/index.js";
 import { assignPseudonyms, customerAddresses, nameFromAddress, eraserFor, retentionSchedule, type Eraser, type Pseudonymised, type RetentionScheduleEntry } from "./personal-data-plan.js";
 
 export const ERASURE_BATCH = 200;

@@ -145,7 +145,7 @@ describe.each(e2eBackends())("Konneqt personal-data retention on %s", (backend) 
     evaluationsBefore = await evaluations();
     slaBefore = await slaOf("Tyrell");
     wallaceBefore = JSON.stringify(await slaOf("Wallace"));
-  });
+  }, 240_000); // four mails through intake on a shared, loaded machine
   afterAll(() => d.close());
 
   it("stores Tyrell's people in many places before the run (the search finds them)", async () => {

@@ -26,6 +26,8 @@ import {
   type ErasureCounts,
 } from "../schema/index.js";
 
+export type { ErasureCounts };
+
 export interface RetentionOrgRow {
   id: number;
   name: string;
