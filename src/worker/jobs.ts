@@ -11,6 +11,7 @@ import { createSource, mailboxInfo, mailboxPollMs } from "../sources/from-config
 import { inboundDepsFor } from "../inbound/deps-from-config.js";
 import { digestTick } from "../digest/job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
+import { erasePersonalData } from "../retention/personal-data.js";
 import { deskFromConfig } from "../desk.js";
 import { drainSource } from "../inbound/drain.js";
 import { ping } from "../store/database.js";
@@ -139,12 +140,17 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   let retentionRanAt = Number.NEGATIVE_INFINITY;
   const retention: Job = {
     name: "retention",
-    run: async () => {
+    run: async (signal) => {
       const now = ctx.clock.now();
       if (now - retentionRanAt < 3_600_000) return;
       retentionRanAt = now;
+      const log = ctx.logger.child({ subsystem: "retention" });
       const purged = await purgeExpiredAttachments(ctx.database.db, ctx.policies, now);
-      if (purged.attachments > 0) ctx.logger.child({ subsystem: "retention" }).info(purged, "attachments past their retention period deleted");
+      if (purged.attachments > 0) log.info(purged, "attachments past their retention period deleted");
+      // Bounded batches: a stop (signal) or crash between them leaves a run the next hour finishes.
+      for (const e of await erasePersonalData(ctx.database.db, ctx.policies, now, { signal })) {
+        log.info({ organization: e.name, contractEnd: e.contractEnd, people: e.people, kinds: e.kinds }, "personal data past its retention period erased");
+      }
     },
   };
   // With locks (what `start` passes), one worker per mailbox drains it: see mailbox-owner.ts.
