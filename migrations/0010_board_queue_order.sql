@@ -1,0 +1,10 @@
+-- The board's queue: open cases by their next due time. The due times live in the SLA snapshot
+-- (cases.sla_state, written by every path that evaluates a case), so the order is an expression over it:
+-- the earliest due time (epoch ms) of a metric not yet met (running, paused or breached), null when none.
+CREATE OR REPLACE FUNCTION case_next_due_ms(state jsonb) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT min((m->>'dueAt')::double precision)
+        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(state->'metrics') = 'array' THEN state->'metrics' ELSE '[]'::jsonb END) AS m
+        WHERE m->>'state' IN ('running', 'paused', 'breached') $$;
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS cases_open_next_due_idx ON cases (case_next_due_ms(sla_state), number) WHERE status IN ('open', 'waiting');
