@@ -21,3 +21,5 @@ export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";
 export * from "./repos/gauges.js";
 export * from "./repos/board.js";
+export * from "./repos/case-view.js";
+export * from "./repos/case-search.js";

@@ -154,7 +154,7 @@ describe.each(testDatabases())("the board on %s", (target) => {
     expect(await (await get("/board/?text=dashboard")).text()).toContain(`href="/board/case/${caseNumber}"`);
     const bad = await get("/board/?due-before=tomorrow");
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain("due-before &quot;tomorrow&quot; is not an ISO instant");
+    expect(await bad.text()).toContain("due-before: &quot;tomorrow&quot; is not an ISO 8601 instant");
   });
 
   it("ends the session of a staff member deactivated since signing in", async () => {

@@ -4,7 +4,7 @@
  * declared type is never trusted by the browser), nosniff, no-store.
  */
 import { AppError } from "../../errors.js";
-import { caseAttachment } from "../../store/repos/board.js";
+import { getCaseAttachment } from "../../store/repos/case-view.js";
 import { requireCaseByNumber } from "../../store/repos/cases.js";
 import type { Reply } from "../server.js";
 import { loadCasePage } from "./load-case.js";
@@ -18,14 +18,14 @@ export function caseRoutes(deps: BoardDeps) {
     if (download) return attachment(deps, Number(download[1]), Number(download[2]));
     const show = /^\/board\/case\/(\d+)$/.exec(path);
     if (!show) return null;
-    const data = await loadCasePage(deps.db, deps.desk, Number(show[1]), deps.clock.now());
-    return page(200, casePage(data, { zone, now: deps.clock.now() }, frame));
+    const now = deps.clock.now();
+    return page(200, casePage(await loadCasePage(deps.db, deps.desk, Number(show[1]), zone, now), now, frame));
   };
 }
 
 async function attachment(deps: BoardDeps, number: number, id: number): Promise<Reply> {
   const c = await requireCaseByNumber(deps.db, number);
-  const found = await caseAttachment(deps.db, c.id, id);
+  const found = await getCaseAttachment(deps.db, c.id, id);
   if (!found) throw new AppError("E_NOT_FOUND", `case #${number} has no attachment ${id}`);
   if (!found.content) throw new AppError("E_NOT_FOUND", `attachment ${id} of case #${number} (${found.filename}) was deleted by the retention rule; its name, size and sha256 stay on the case`);
   return {

@@ -23,8 +23,7 @@ export function boardPages(deps: BoardDeps) {
     const now = deps.clock.now();
     try {
       if (path === "/board/") {
-        const { filter, page: n } = parseQueueQuery(q);
-        const view = await loadQueue(deps.db, deps.desk.policies, filter, n, now);
+        const view = await loadQueue(deps.db, deps.desk.policies, parseQueueQuery(q), now);
         return page(200, queuePage({ ...view, zone }, frame));
       }
       if (path === "/board/breaches" || path === "/board/charts") {

@@ -1,6 +1,6 @@
 /** The queue page (pure): open cases soonest due first, each with its next clock, the filters, the pager. */
 import { formatDue } from "../../../cases/present.js";
-import type { QueueFilter } from "../../../store/repos/board.js";
+import type { CaseSearchFilter } from "../../../cases/case-search-filter.js";
 import type { ClockView } from "../clock-view.js";
 import { html, query } from "../html.js";
 import { layout, type Frame } from "./layout.js";
@@ -20,22 +20,22 @@ export interface QueueItem {
 
 export interface QueueView {
   items: QueueItem[];
-  filter: QueueFilter;
-  page: number;
-  hasMore: boolean;
+  filter: CaseSearchFilter;
+  /** Cases matching the filter, over all pages. */
+  total: number;
   zone: string;
   options: { organizations: string[]; policies: string[]; severities: string[]; assignees: string[] };
 }
 
-export function filterParams(f: QueueFilter): Record<string, string | undefined> {
+export function filterParams(f: CaseSearchFilter): Record<string, string | undefined> {
   return {
     org: f.organization,
-    status: f.status,
+    status: f.statuses?.join(","),
     severity: f.severity,
     policy: f.policy,
     assignee: f.assignee,
     breached: f.breached ? "1" : undefined,
-    "due-before": f.dueBefore?.toISOString(),
+    "due-before": f.dueBefore === undefined ? undefined : new Date(f.dueBefore).toISOString(),
     text: f.text,
   };
 }
@@ -50,11 +50,11 @@ function filters(v: QueueView) {
   const f = v.filter;
   return html`<form class="filters" method="get" action="/board/">
 ${select("org", "Organization", v.options.organizations, f.organization)}
-${select("status", "Status", ["open", "waiting"], f.status)}
+${select("status", "Status", ["open,waiting", "open", "waiting", "resolved", "closed"], f.statuses?.join(","))}
 ${select("severity", "Severity", v.options.severities, f.severity)}
 ${select("policy", "Policy", v.options.policies, f.policy)}
 ${select("assignee", "Assignee", ["none", ...v.options.assignees], f.assignee)}
-<label>Due before (ISO)<input name="due-before" value="${f.dueBefore?.toISOString() ?? ""}" placeholder="2026-12-01T00:00Z"></label>
+<label>Due before (ISO)<input name="due-before" value="${f.dueBefore === undefined ? "" : new Date(f.dueBefore).toISOString()}" placeholder="2026-12-01T00:00Z"></label>
 <label>Text<input name="text" value="${f.text ?? ""}"></label>
 <label><span>Breached</span><input type="checkbox" name="breached" value="1"${f.breached ? html` checked` : ""}></label>
 <button type="submit">Filter</button> <a href="/board/">clear</a>
@@ -72,8 +72,10 @@ function row(item: QueueItem, zone: string) {
 
 export function queuePage(v: QueueView, frame: Omit<Frame, "title">): string {
   const params = filterParams(v.filter);
-  const pager = html`<div class="pager">${v.page > 1 ? html`<a href="/board/${query({ ...params, page: v.page - 1 })}">← previous</a>` : ""}
-<span>page ${v.page}</span>${v.hasMore ? html`<a rel="next" href="/board/${query({ ...params, page: v.page + 1 })}">next →</a>` : ""}</div>`;
+  const page = v.filter.offset / v.filter.limit + 1;
+  const pages = Math.max(1, Math.ceil(v.total / v.filter.limit));
+  const pager = html`<div class="pager">${page > 1 ? html`<a href="/board/${query({ ...params, page: page - 1 })}">← previous</a>` : ""}
+<span>page ${page} of ${pages} · ${v.total} cases</span>${page < pages ? html`<a rel="next" href="/board/${query({ ...params, page: page + 1 })}">next →</a>` : ""}</div>`;
   const body = html`${filters(v)}
 <table class="queue"><thead><tr><th>Case</th><th>Next due (business time left)</th><th>Severity</th><th>Organization</th><th>Assignee</th><th>Status</th><th>Subject</th></tr></thead>
 <tbody>${v.items.length ? v.items.map((i) => row(i, v.zone)) : html`<tr><td colspan="7">No open case matches.</td></tr>`}</tbody></table>

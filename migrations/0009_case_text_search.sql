@@ -1,0 +1,2 @@
+CREATE INDEX "cases_subject_search_idx" ON "cases" USING gin (to_tsvector('english', "subject"));--> statement-breakpoint
+CREATE INDEX "messages_text_search_idx" ON "messages" USING gin (to_tsvector('english', coalesce("subject", '') || ' ' || coalesce("text", '')));
