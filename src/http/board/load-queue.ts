@@ -1,14 +1,14 @@
 /**
  * The queue page's data: the filters of `case search` read from the query string by its own parser
  * (src/cases/case-search-filter.ts; open and waiting cases unless a status is asked for), one page of
- * `searchCases` in next-due order, each case's clock evaluated now, and the choices of the filter form.
+ * `searchCasesPage` in next-due order (no total: counting 100,000 cases costs more than the page), each case's clock evaluated now, and the choices of the filter form.
  */
 import { DEFAULT_PAGE_SIZE, parseSearchFilter, type CaseSearchFilter } from "../../cases/case-search-filter.js";
 import { AppError } from "../../errors.js";
 import type { Policy } from "../../policy/types.js";
 import type { Db } from "../../store/database.js";
 import { caseKeysByNumbers } from "../../store/repos/board.js";
-import { searchCases } from "../../store/repos/case-search.js";
+import { searchCasesPage } from "../../store/repos/case-search.js";
 import { listOrganizations } from "../../store/repos/organizations.js";
 import { listStaff } from "../../store/repos/staff.js";
 import { nextClock } from "./clock-view.js";
@@ -36,7 +36,7 @@ export function parseQueueQuery(q: URLSearchParams): CaseSearchFilter {
 }
 
 export async function loadQueue(db: Db, policies: ReadonlyMap<string, Policy>, filter: CaseSearchFilter, now: number): Promise<Omit<QueueView, "zone">> {
-  const [found, orgs, staff] = await Promise.all([searchCases(db, filter, now), listOrganizations(db), listStaff(db, { activeOnly: true })]);
+  const [found, orgs, staff] = await Promise.all([searchCasesPage(db, filter, now), listOrganizations(db), listStaff(db, { activeOnly: true })]);
   const keys = await caseKeysByNumbers(db, found.rows.map((r) => r.number));
   const sla = await loadCaseSla(db, policies, keys, now);
   const idOf = new Map(keys.map((k) => [k.number, k.id]));
@@ -48,7 +48,7 @@ export async function loadQueue(db: Db, policies: ReadonlyMap<string, Policy>, f
   return {
     items,
     filter,
-    total: found.total,
+    more: found.more,
     options: { organizations: orgs.map((o) => o.name).sort(), policies: [...policies.keys()].sort(), severities, assignees: staff.map((s) => s.email).sort() },
   };
 }

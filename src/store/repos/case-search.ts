@@ -49,6 +49,19 @@ const breachedAt = (now: number) =>
 export async function searchCases(db: Db, filter: CaseSearchFilter, now: number): Promise<CaseSearchPage> {
   const where = and(...(await conditions(db, filter, now)));
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(cases).innerJoin(organizations, eq(organizations.id, cases.organizationId)).where(where);
+  return { total: count?.n ?? 0, limit: filter.limit, offset: filter.offset, rows: await pageRows(db, where, filter, now, filter.limit) };
+}
+
+/**
+ * searchCases without the count (the board's queue): counting 100,000 open cases, or testing each one's
+ * breach, costs more than the page itself; `more` says whether another page follows.
+ */
+export async function searchCasesPage(db: Db, filter: CaseSearchFilter, now: number): Promise<{ rows: CaseSearchRow[]; more: boolean }> {
+  const rows = await pageRows(db, and(...(await conditions(db, filter, now))), filter, now, filter.limit + 1);
+  return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+}
+
+async function pageRows(db: Db, where: SQL | undefined, filter: CaseSearchFilter, now: number, limit: number): Promise<CaseSearchRow[]> {
   const rows = await db
     .select({
       number: cases.number,
@@ -69,17 +82,12 @@ export async function searchCases(db: Db, filter: CaseSearchFilter, now: number)
     .leftJoin(staff, eq(staff.id, cases.assigneeId))
     .where(where)
     .orderBy(sql`${nextDueAt} asc nulls last`, desc(cases.number))
-    .limit(filter.limit)
+    .limit(limit)
     .offset(filter.offset);
-  return {
-    total: count?.n ?? 0,
-    limit: filter.limit,
-    offset: filter.offset,
-    rows: rows.map(({ nextDueAt: at, nextDueMetric: metric, ...r }) => ({
-      ...r,
-      nextDue: at === null || metric === null ? null : { metric, dueAt: Number(at) },
-    })),
-  };
+  return rows.map(({ nextDueAt: at, nextDueMetric: metric, ...r }) => ({
+    ...r,
+    nextDue: at === null || metric === null ? null : { metric, dueAt: Number(at) },
+  }));
 }
 
 /** The WHERE parts; a named organization or assignee that does not exist is an error, not an empty page. */
