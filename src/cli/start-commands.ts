@@ -82,7 +82,7 @@ async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerM
       db: ctx.database.db,
       clock: ctx.clock,
       desk: deskFromConfig(ctx.config, ctx.policies),
-      logger: logger.child({ subsystem: "board" }),
+      logger: ctx.logger.child({ subsystem: "board" }),
       baseUrl: () => http.boardUrl ?? `http://${listener?.address ?? http.listen}`,
       secret: http.boardSecret,
       sessionHours: http.boardSessionHours,

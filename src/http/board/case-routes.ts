@@ -10,7 +10,7 @@ import type { Reply } from "../server.js";
 import { loadCasePage } from "./load-case.js";
 import type { Frame } from "./pages/layout.js";
 import { casePage } from "./pages/case.js";
-import { page, type BoardDeps, type Session } from "./routes.js";
+import { page, type BoardDeps, type Session } from "./board-deps.js";
 
 export function caseRoutes(deps: BoardDeps) {
   return async (path: string, _session: Session, zone: string, frame: Omit<Frame, "title">): Promise<Reply | null> => {

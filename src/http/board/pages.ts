@@ -11,7 +11,7 @@ import { loadOrganizationUsage } from "./load-organizations.js";
 import { breachesPage, chartsPage, organizationsPage } from "./pages/desk.js";
 import { queuePage } from "./pages/queue.js";
 import { caseRoutes } from "./case-routes.js";
-import { page, type BoardDeps, type Session } from "./routes.js";
+import { page, type BoardDeps, type Session } from "./board-deps.js";
 import { html } from "./html.js";
 import { layout } from "./pages/layout.js";
 

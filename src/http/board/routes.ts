@@ -5,12 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Logger } from "pino";
-import type { Clock } from "../../clock/clock.js";
-import type { Desk } from "../../desk.js";
-import type { Db } from "../../store/database.js";
 import { boardCookieKey } from "../../store/repos/board.js";
-import { getStaff, type Staff } from "../../store/repos/staff.js";
+import { getStaff } from "../../store/repos/staff.js";
+import { page, type BoardDeps, type Session } from "./board-deps.js";
 import type { Reply, Route } from "../server.js";
 import { boardPages } from "./pages.js";
 import { linkRefused, linkSent, signInForm } from "./pages/sign-in.js";
@@ -18,19 +15,6 @@ import { confirmLink } from "./pages/confirm.js";
 import { readCookie, SESSION_COOKIE, sessionCookie, signSession, verifySession } from "./session.js";
 import { LINK_MINUTES, redeemLink, requestSignInLink } from "./sign-in.js";
 import { BOARD_CSS, BOARD_JS } from "./static.js";
-
-export interface BoardDeps {
-  db: Db;
-  clock: Clock;
-  desk: Desk;
-  logger: Logger;
-  /** How staff reach the board (the link in the mail): config http.boardUrl, else http://<listen>. */
-  baseUrl: () => string;
-  /** config http.boardSecret; absent: a random key kept in the database. */
-  secret?: string;
-  sessionHours: number;
-  refreshSeconds: number;
-}
 
 /** 'self' only and nothing inline: a script a customer smuggled into a page could not run. */
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -43,7 +27,7 @@ export const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
-export type Session = { staff: Staff };
+export type { BoardDeps };
 
 export function boardRoutes(deps: BoardDeps): Map<string, Route> {
   let key: Promise<string> | undefined;
@@ -97,10 +81,6 @@ export function boardRoutes(deps: BoardDeps): Map<string, Route> {
     return { ...reply, headers: { ...SECURITY_HEADERS, ...reply.headers } };
   };
   return new Map([["/board/*", route]]);
-}
-
-export function page(status: number, body: string): Reply {
-  return { status, contentType: "text/html; charset=utf-8", body };
 }
 
 function redirect(location: string, cookie?: string): Reply {
