@@ -227,6 +227,8 @@ export const configSchema = z
         }),
       ])
       .default({ listen: "127.0.0.1:9464", outboxStuckSeconds: 900, board: false, boardSessionHours: 12, boardRefreshSeconds: 30 }),
+    /** Who CLI commands that change a case act as (`case assign N me`, `case status`, `case note`); SUPPORT_INBOX_STAFF sets it. */
+    cli: z.strictObject({ staff: email().optional() }).prefault({}),
     log: z
       .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .prefault({}),
