@@ -2,7 +2,7 @@
  * The board's only script and style sheet, served from the app as files of their own (the CSP allows
  * 'self' and nothing inline). No build step: this is the whole front end.
  */
-export const BOARD_JS = `// Live refresh: every data-refresh seconds, fetch this page again and swap its <main>.
+export const BOARD_JS = `// Live refresh: every data-refresh seconds, fetch this page again and swap its live parts ([data-live] by id).
 (function () {
   var seconds = Number(document.body.getAttribute("data-refresh")) || 30;
   function refresh() {
@@ -10,9 +10,11 @@ export const BOARD_JS = `// Live refresh: every data-refresh seconds, fetch this
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (text) {
         if (text === null) return;
-        var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("main");
-        var main = document.querySelector("main");
-        if (fresh && main) main.replaceWith(fresh);
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        document.querySelectorAll("[data-live]").forEach(function (part) {
+          var next = part.id ? fresh.getElementById(part.id) : null;
+          if (next) part.replaceWith(next);
+        });
       })
       .catch(function () {})
       .then(function () { setTimeout(refresh, seconds * 1000); });

@@ -6,6 +6,8 @@ export interface Frame {
   /** The signed-in staff member; absent on the sign-in pages. */
   who?: string;
   refreshSeconds?: number;
+  /** The page marks its own live parts (data-live) itself: it has a form the refresh must leave alone. */
+  ownLiveParts?: boolean;
 }
 
 export function layout(frame: Frame, body: Html): string {
@@ -20,7 +22,7 @@ ${frame.refreshSeconds ? html`<script src="/board/static/board.js" defer></scrip
 </head><body data-refresh="${frame.refreshSeconds ?? ""}">
 <header><strong>support-inbox</strong>${nav}</header>
 <main><h1>${frame.title}</h1>
-${body}
+${frame.ownLiveParts ? body : html`<div id="live" data-live>${body}</div>`}
 </main></body></html>
 `.value;
 }

@@ -75,9 +75,10 @@ export function queuePage(v: QueueView, frame: Omit<Frame, "title">): string {
   const page = v.filter.offset / v.filter.limit + 1;
   const pager = html`<div class="pager">${page > 1 ? html`<a href="/board/${query({ ...params, page: page - 1 })}">← previous</a>` : ""}
 <span>page ${page}</span>${v.more ? html`<a rel="next" href="/board/${query({ ...params, page: page + 1 })}">next →</a>` : ""}</div>`;
+  // Only the table and the pager refresh: a filter being chosen is never reset under the user's hand.
   const body = html`${filters(v)}
-<table class="queue"><thead><tr><th>Case</th><th>Next due (business time left)</th><th>Severity</th><th>Organization</th><th>Assignee</th><th>Status</th><th>Subject</th></tr></thead>
+<div id="live-queue" data-live><table class="queue"><thead><tr><th>Case</th><th>Next due (business time left)</th><th>Severity</th><th>Organization</th><th>Assignee</th><th>Status</th><th>Subject</th></tr></thead>
 <tbody>${v.items.length ? v.items.map((i) => row(i, v.zone)) : html`<tr><td colspan="7">No open case matches.</td></tr>`}</tbody></table>
-${pager}`;
-  return layout({ ...frame, title: "Queue" }, body);
+${pager}</div>`;
+  return layout({ ...frame, title: "Queue", ownLiveParts: true }, body);
 }
