@@ -76,6 +76,11 @@ export function parseCommands(text: string, ctx: CommandContext): ParsedCommands
   return { commands: errors.length ? [] : commands, body, errors };
 }
 
+/** One command given on its own, as the CLI does (`case assign N me` is "#assign me"): the same rules as by mail. */
+export function parseCommand(kind: CommandKind, value: string, ctx: CommandContext): { command: CaseCommand } | { reason: string } {
+  return interpret(kind, value.trim(), 1, ctx);
+}
+
 function interpret(name: string, value: string, line: number, ctx: CommandContext): Outcome {
   switch (name) {
     case "severity":

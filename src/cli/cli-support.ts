@@ -61,6 +61,13 @@ export function checkDay(day: string | undefined, flag: string): string | null {
   return day;
 }
 
+/** A case number as typed: "12" or "#12". */
+export function caseNumber(raw: string): number {
+  const number = Number(raw.replace(/^#/, ""));
+  if (!Number.isInteger(number) || number <= 0) throw new AppError("E_INVALID", `"${raw}" is not a case number`);
+  return number;
+}
+
 export function checkEmail(email: string): string {
   if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email.trim())) throw new AppError("E_INVALID", `"${email}" is not an email address`);
   return normalizeAddress(email);

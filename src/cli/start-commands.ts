@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { createContext, type AppContext } from "../context.js";
 import { healthRoutes } from "../http/health.js";
+import { boardRoutes } from "../http/board/routes.js";
+import { deskFromConfig } from "../desk.js";
 import { createMetrics, type WorkerMetrics } from "../http/metrics.js";
 import { listen, type HttpListener } from "../http/server.js";
 import { createLogger, redactUrlCredentials, type Logger } from "../log/logger.js";
@@ -74,7 +76,20 @@ async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerM
   if (http === false) return null;
   const logger = ctx.logger.child({ subsystem: "http" });
   const routes = healthRoutes({ db: ctx.database.db, clock: ctx.clock, database: wiring.database, mailboxes: wiring.mailboxes, outboxStuckSeconds: http.outboxStuckSeconds, metrics });
-  let listener: HttpListener;
+  let listener: HttpListener | undefined;
+  if (http.board) {
+    const board = boardRoutes({
+      db: ctx.database.db,
+      clock: ctx.clock,
+      desk: deskFromConfig(ctx.config, ctx.policies),
+      logger: ctx.logger.child({ subsystem: "board" }),
+      baseUrl: () => http.boardUrl ?? `http://${listener?.address ?? http.listen}`,
+      secret: http.boardSecret,
+      sessionHours: http.boardSessionHours,
+      refreshSeconds: http.boardRefreshSeconds,
+    });
+    for (const [path, route] of board) routes.set(path, route);
+  }
   try {
     listener = await listen(http.listen, routes, (error) => logger.error({ err: error }, "HTTP request failed"));
   } catch (error) {
@@ -83,6 +98,7 @@ async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerM
     return null;
   }
   logger.info({ address: listener.address }, `health and metrics on http://${listener.address}/ (healthz, readyz, metrics)`);
+  if (http.board) logger.info({ address: listener.address }, `the board on ${http.boardUrl ?? `http://${listener.address}`}/board/ (staff sign in with a mailed link)`);
   return listener;
 }
 

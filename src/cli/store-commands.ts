@@ -178,6 +178,20 @@ function registerStaffCommands(staff: Command): void {
       });
     });
   staff
+    .command("deactivate <email>")
+    .description("stop a staff member's reminders, new-case notices and digests, and their # commands by mail (history is kept)")
+    .addHelpText("after", "\nExample:\n  support-inbox staff deactivate alice@vendor.example")
+    .action(async (email: string, _o: unknown, command: Command) => {
+      await withDatabase(command, async (db) => {
+        const s = await store.deactivateStaff(db, email);
+        const { openCases, engineerOf } = await store.staffReferences(db, s.id);
+        out(`staff ${s.email} deactivated: no reminders, new-case notices or digests; # commands from this address are refused`);
+        // Left for a person to decide, and said so: reminders of these cases go to the engineers until reassigned.
+        if (openCases.length) out(`still the assignee of ${openCases.map((n) => `#${n}`).join(", ")}: their reminders go to every engineer until you run case assign`);
+        if (engineerOf.length) out(`still the engineer of ${engineerOf.join(", ")}: their new cases go to notifications.newCase or every engineer until org set --engineer`);
+      });
+    });
+  staff
     .command("list")
     .description("list staff")
     .option("--json", "print JSON")

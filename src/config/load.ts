@@ -83,11 +83,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   };
 }
 
-/** DATABASE_URL wins over database.url, as twelve-factor deployments expect. */
+/** DATABASE_URL wins over database.url, as twelve-factor deployments expect; SUPPORT_INBOX_STAFF over cli.staff. */
 function applyEnvOverrides(tree: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const withStaff = env.SUPPORT_INBOX_STAFF ? { ...tree, cli: { ...section(tree.cli), staff: env.SUPPORT_INBOX_STAFF } } : tree;
   const url = env.DATABASE_URL;
-  if (!url) return tree;
-  const database = tree.database;
-  const base = database !== null && typeof database === "object" && !Array.isArray(database) ? database : {};
-  return { ...tree, database: { ...base, url } };
+  if (!url) return withStaff;
+  return { ...withStaff, database: { ...section(tree.database), url } };
 }
+
+const section = (value: unknown): object => (value !== null && typeof value === "object" && !Array.isArray(value) ? value : {});

@@ -215,9 +215,20 @@ export const configSchema = z
           listen: nonEmpty().default("127.0.0.1:9464"),
           /** /readyz fails when the oldest due outbox row has waited longer than this. */
           outboxStuckSeconds: int().pipe(z.number().min(1)).default(900),
+          /** The read-only web board of the desk under /board/ (src/http/board/); staff sign in by a mailed link. */
+          board: bool().default(false),
+          /** The board's address as staff reach it, for the sign-in link; default http://<listen>. */
+          boardUrl: httpsUrl().optional(),
+          /** HMAC key of the session cookies; default: a random one kept in the database. */
+          boardSecret: nonEmpty().optional(),
+          boardSessionHours: int().pipe(z.number().min(1)).default(12),
+          /** How often an open board page with JavaScript fetches itself again. */
+          boardRefreshSeconds: int().pipe(z.number().min(1)).default(30),
         }),
       ])
-      .default({ listen: "127.0.0.1:9464", outboxStuckSeconds: 900 }),
+      .default({ listen: "127.0.0.1:9464", outboxStuckSeconds: 900, board: false, boardSessionHours: 12, boardRefreshSeconds: 30 }),
+    /** Who CLI commands that change a case act as (`case assign N me`, `case status`, `case note`); SUPPORT_INBOX_STAFF sets it. */
+    cli: z.strictObject({ staff: email().optional() }).prefault({}),
     log: z
       .strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .prefault({}),

@@ -18,7 +18,9 @@ type CorrespondenceKind = "relay" | "forward" | "command-error" | "resolution-no
 export interface CaseMail {
   kind: CorrespondenceKind;
   /** The inbound messages row that causes this mail: one mail of each kind per row. */
-  messageRowId: number;
+  messageRowId: number | null;
+  /** A change made from the CLI has no message row: the event that records it keys the mail instead. */
+  eventId?: number;
   to: string[];
   cc?: string[];
   /** The message this one answers (In-Reply-To / References), if known. */
@@ -29,13 +31,13 @@ export interface CaseMail {
   attachments?: OutboxAttachment[];
 }
 
-export function outboxKey(caseRow: Pick<Case, "number">, kind: CorrespondenceKind, messageRowId: number): string {
-  return `case:${caseRow.number}:${kind}:message:${messageRowId}`;
+export function outboxKey(caseRow: Pick<Case, "number">, kind: CorrespondenceKind, messageRowId: number | null, eventId?: number): string {
+  return messageRowId === null ? `case:${caseRow.number}:${kind}:event:${eventId}` : `case:${caseRow.number}:${kind}:message:${messageRowId}`;
 }
 
 /** Queues one mail about the case; false when it was already queued. */
 export async function queueCaseMail(tx: Db, desk: Desk, caseRow: Case, mail: CaseMail, now: number): Promise<boolean> {
-  const key = outboxKey(caseRow, mail.kind, mail.messageRowId);
+  const key = outboxKey(caseRow, mail.kind, mail.messageRowId, mail.eventId);
   const token = caseToken(desk.caseTokenFormat, caseRow.number);
   const body = desk.templates.render(mail.kind satisfies TemplateName, {
     ...mail.data,

@@ -8,18 +8,15 @@
 import { parseCommands } from "../cases/commands.js";
 import type { OutgoingKind } from "../outbox/headers.js";
 import type { Db } from "../store/database.js";
-import { updateCase } from "../store/repos/cases.js";
 import { appendEvent } from "../store/repos/events.js";
 import { listStaff } from "../store/repos/staff.js";
 import { lastCustomerMessage } from "../store/repos/correspondence.js";
 import { policyOf } from "../cases/case-sla.js";
-import { loadTrails, refreshCaseSla } from "../scheduler/case-sla.js";
 import { attachmentRefs, loadParties } from "./load.js";
 import { commandErrorData, queueCaseMail } from "./mail.js";
 import type { CorrespondenceResult, StaffMessageInput } from "./types.js";
-import { contactReachable, planCommands, type PlannedEvent } from "../cases/staff-command-plan.js";
-import { queueQueryHourNotices } from "./query-hours.js";
-import { queueNearQuotaNotice } from "./quota-notice.js";
+import type { PlannedEvent } from "../cases/staff-command-plan.js";
+import { applyCaseChange } from "./case-change.js";
 
 export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promise<CorrespondenceResult> {
   const { desk, caseRow, message, staffMember, now } = input;
@@ -45,27 +42,21 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
     return { outcome: "rejected", commands: [], errors: parsed.errors, queued, caseRow };
   }
 
-  const reachable = parsed.commands.some((c) => c.kind === "contact") ? contactReachable((await loadTrails(tx, [caseRow.id])).get(caseRow.id) ?? []) : true;
-  const plan = planCommands({ ...caseRow, contactReachable: reachable }, parsed.commands, actor);
-  for (const e of plan.events) await record(e.kind === "time-recorded" ? { ...e, data: { ...e.data, messageRowId: message.id } } : e);
   // A message that is only commands (no words for the customer) changes the case but is not a reply. The
   // quoted history does not count: "#assign me" over a quoted new-case mail must not relay that mail.
   const hasText = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim() !== "";
-  if (plan.comment) {
-    const note = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim();
-    await record({ kind: "note", data: { messageRowId: message.id, text: note } });
-  } else if (hasText) {
-    await record({ kind: "staff-replied", data: { public: true, messageRowId: message.id } });
-    if (await relay(tx, input, parsed.body)) queued.push("relay");
-  }
-  if (plan.status) await record({ kind: "status-changed", data: { status: plan.status.to, from: plan.status.from } });
-  const updated = await updateCase(tx, caseRow.id, { ...plan.patch, updatedAt: new Date(now) });
-  // The customer hears that the case is resolved even when the resolving message itself is internal.
-  if (plan.status?.to === "resolved" && (await resolutionNotice(tx, { ...input, caseRow: updated }))) queued.push("resolution-notice");
-  await refreshCaseSla(tx, desk, caseRow.id, now);
-  if (plan.events.some((e) => e.kind === "time-recorded")) queued.push(...(await queueQueryHourNotices(tx, desk, updated, now)));
-  // A resolution (or a resolved case reclassified) can bring the contract year's tickets to 80%.
-  if (plan.status?.to === "resolved" || plan.status?.to === "closed" || plan.events.some((e) => e.kind === "type-changed")) queued.push(...(await queueNearQuotaNotice(tx, desk, updated, now)));
+  const change = { desk, caseRow, actor, commands: parsed.commands, messageRowId: message.id, now };
+  const { plan, caseRow: updated, queued: changed } = await applyCaseChange(tx, change, async (recordBetween) => {
+    if (parsed.commands.some((c) => c.kind === "comment")) {
+      const note = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim();
+      await recordBetween({ kind: "note", data: { messageRowId: message.id, text: note } });
+      return [];
+    }
+    if (!hasText) return [];
+    await recordBetween({ kind: "staff-replied", data: { public: true, messageRowId: message.id } });
+    return (await relay(tx, input, parsed.body)) ? ["relay"] : [];
+  });
+  queued.push(...changed);
   const outcome = plan.comment ? "note" : hasText ? "reply" : "changed";
   return { outcome, commands: parsed.commands, errors: [], queued, caseRow: updated };
 }
@@ -86,19 +77,6 @@ async function relay(tx: Db, input: StaffMessageInput, body: string): Promise<bo
     parent,
     data: { body, staffName: staffMember.name, policyName: policyOf(desk.policies, caseRow).name },
     attachments: files,
-  };
-  return queueCaseMail(tx, desk, caseRow, mail, now);
-}
-
-async function resolutionNotice(tx: Db, input: StaffMessageInput): Promise<boolean> {
-  const { desk, caseRow, message, now } = input;
-  const [parties, parent] = await Promise.all([loadParties(tx, caseRow), lastCustomerMessage(tx, caseRow.id, message.id)]);
-  const mail = {
-    kind: "resolution-notice" as const,
-    messageRowId: message.id,
-    to: [parties.requester.email],
-    parent,
-    data: { requesterName: parties.requester.name, policyName: policyOf(desk.policies, caseRow).name },
   };
   return queueCaseMail(tx, desk, caseRow, mail, now);
 }

@@ -8,9 +8,15 @@ import { AppError } from "../errors.js";
 export interface Reply {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Uint8Array;
+  /** Further response headers (the board's security headers, cookies, Content-Disposition). */
+  headers?: Record<string, string | string[]>;
 }
 
+/**
+ * A route answers one path; a key ending in "/*" (the board's "/board/*") answers every path below it and
+ * every method: it checks them itself.
+ */
 export type Route = (request: IncomingMessage) => Promise<Reply>;
 
 export interface HttpListener {
@@ -35,9 +41,10 @@ export async function listen(hostPort: string, routes: Map<string, Route>, onErr
 
 async function answer(routes: Map<string, Route>, request: IncomingMessage, response: ServerResponse, onError: (error: unknown) => void): Promise<void> {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
-  const route = routes.get(path);
+  const prefixed = [...routes.keys()].find((key) => key.endsWith("/*") && (path + "/").startsWith(key.slice(0, -1)));
+  const route = routes.get(path) ?? (prefixed === undefined ? undefined : routes.get(prefixed));
   let reply: Reply;
-  if (request.method !== "GET" && request.method !== "HEAD") reply = text(405, "only GET");
+  if (request.method !== "GET" && request.method !== "HEAD" && !(route && prefixed && !routes.has(path))) reply = text(405, "only GET");
   else if (!route) reply = text(404, `no such page; try ${[...routes.keys()].join(", ")}`);
   else {
     try {
@@ -47,7 +54,7 @@ async function answer(routes: Map<string, Route>, request: IncomingMessage, resp
       reply = text(500, `error: ${(error as Error).message}`);
     }
   }
-  response.writeHead(reply.status, { "content-type": reply.contentType });
+  response.writeHead(reply.status, { ...reply.headers, "content-type": reply.contentType });
   response.end(request.method === "HEAD" ? undefined : reply.body);
 }
 

@@ -20,7 +20,8 @@ export type OutgoingKind =
   | "acknowledgment-combined"
   | "entitlement-notice"
   | "query-hours-notice"
-  | "damaged-parts";
+  | "damaged-parts"
+  | "board-sign-in";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -41,6 +42,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   relay: null,
   forward: null,
   "query-hours-notice": "auto-generated",
+  "board-sign-in": "auto-generated",
 };
 
 /** One line, no control characters, bounded length: safe to put in any header. */

@@ -20,3 +20,6 @@ export * from "./repos/entitlements.js";
 export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";
 export * from "./repos/gauges.js";
+export * from "./repos/board.js";
+export * from "./repos/case-view.js";
+export * from "./repos/case-search.js";

@@ -5,65 +5,19 @@
  * [003] "All hours spent by Konneqt in reaching a satisfactory resolution count toward this limit, except for
  * time spent developing a fix ... so severe that it prevents the products from being used at even a basic level."
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { describe, expect, it, vi } from "vitest";
 import * as store from "../../src/store/index.js";
-import { testDatabases, type TestDatabase } from "../support/db.js";
+import { cliVariants, useCliWorkspace } from "../support/cli.js";
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const variants = testDatabases().map((t) => ({ name: t.name, postgres: t.name === "postgres" ? t : undefined, toString: () => t.name }));
+describe.each(cliVariants())("query hours and named contact CLI on %s", (variant) => {
+  const ws = useCliWorkspace(variant, "hours");
+  const run = ws.run;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(["node", "support-inbox", ...args]), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-describe.each(variants)("query hours and named contact CLI on %s", (variant) => {
-  const saved = { cwd: process.cwd(), databaseUrl: process.env.DATABASE_URL, config: process.env.SUPPORT_INBOX_CONFIG };
-  let dir: string;
-  let pg: TestDatabase | undefined;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "si-hours-"));
-    process.chdir(dir);
-    delete process.env.SUPPORT_INBOX_CONFIG;
-    delete process.env.DATABASE_URL;
-    pg = variant.postgres;
-    if (pg) {
-      await pg.open();
-      process.env.DATABASE_URL = pg.options.url;
-    }
-    expect(await run("migrate")).toMatchObject({ code: 0 });
-  });
-  afterAll(async () => {
-    process.chdir(saved.cwd);
-    if (saved.databaseUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved.databaseUrl;
-    if (saved.config !== undefined) process.env.SUPPORT_INBOX_CONFIG = saved.config;
-    await pg?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function withDb<T>(fn: (db: store.Db) => Promise<T>): Promise<T> {
-    const database = await store.openDatabase(pg ? pg.options : { dataDir: join(dir, "data") });
-    try {
-      return await fn(database.db);
-    } finally {
-      await database.close();
-    }
-  }
+  const withDb = ws.withDb;
 
   it("case time records entries with who and the note; org usage shows hours used and left with them; nocount is listed, not counted", async () => {
     expect(await run("org", "add", "--name", "Sertao", "--policy", "konneqt-basic", "--contract-start", "2026-01-01")).toMatchObject({ code: 0 });
@@ -93,7 +47,7 @@ describe.each(variants)("query hours and named contact CLI on %s", (variant) => 
   });
 
   it("org contract stores queryHours (the Order Form's own hours, enforce: refuse), validated against the policy", async () => {
-    const file = join(dir, "sertao.yaml");
+    const file = join(ws.dir, "sertao.yaml");
     await writeFile(file, "queryHours: { limits: { query: 40 }, enforce: refuse }\n");
     expect(await run("org", "contract", "Sertao", file)).toMatchObject({ code: 0 });
     expect(JSON.parse((await run("org", "usage", "Sertao", "--json")).stdout).queryHours).toMatchObject([{ hours: 40, enforce: "refuse" }]);

@@ -4,65 +4,19 @@
  * working directory and on real Postgres through DATABASE_URL. Seed [001]: "Only licensed software can be
  * subject to technical support under this Policy", so the desk must know when the agreement runs.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { describe, expect, it, vi } from "vitest";
 import * as store from "../../src/store/index.js";
-import { testDatabases, type TestDatabase } from "../support/db.js";
+import { cliVariants, useCliWorkspace } from "../support/cli.js";
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const variants = testDatabases().map((t) => ({ name: t.name, postgres: t.name === "postgres" ? t : undefined, toString: () => t.name }));
+describe.each(cliVariants())("contract term CLI on %s", (variant) => {
+  const ws = useCliWorkspace(variant, "term");
+  const run = ws.run;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(["node", "support-inbox", ...args]), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-describe.each(variants)("contract term CLI on %s", (variant) => {
-  const saved = { cwd: process.cwd(), databaseUrl: process.env.DATABASE_URL, config: process.env.SUPPORT_INBOX_CONFIG };
-  let dir: string;
-  let pg: TestDatabase | undefined;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "si-term-"));
-    process.chdir(dir);
-    delete process.env.SUPPORT_INBOX_CONFIG;
-    delete process.env.DATABASE_URL;
-    pg = variant.postgres;
-    if (pg) {
-      await pg.open();
-      process.env.DATABASE_URL = pg.options.url;
-    }
-    expect(await run("migrate")).toMatchObject({ code: 0 });
-  });
-  afterAll(async () => {
-    process.chdir(saved.cwd);
-    if (saved.databaseUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved.databaseUrl;
-    if (saved.config !== undefined) process.env.SUPPORT_INBOX_CONFIG = saved.config;
-    await pg?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function stark(): Promise<store.Organization> {
-    const database = await store.openDatabase(pg ? pg.options : { dataDir: join(dir, "data") });
-    try {
-      return await store.requireOrganizationByName(database.db, "Stark");
-    } finally {
-      await database.close();
-    }
-  }
+  const stark = (): Promise<store.Organization> => ws.withDb((db) => store.requireOrganizationByName(db, "Stark"));
 
   it("org add refuses a date that is not real and an end before the start", async () => {
     const bad = await run("org", "add", "--name", "Stark", "--policy", "infotecs-basic", "--contract-start", "2025-02-30");
@@ -89,7 +43,7 @@ describe.each(variants)("contract term CLI on %s", (variant) => {
   });
 
   it("org contract reads the term, allowance, carry-over cap and own hours from the contract YAML, validated", async () => {
-    const file = join(dir, "stark.yaml");
+    const file = join(ws.dir, "stark.yaml");
     await writeFile(
       file,
       [
@@ -125,7 +79,7 @@ describe.each(variants)("contract term CLI on %s", (variant) => {
   });
 
   it("sla due --org shows the contract state at the instant and counts in the organization's own hours", async () => {
-    const file = join(dir, "stark-levels.yaml");
+    const file = join(ws.dir, "stark-levels.yaml");
     await writeFile(file, [
       "hours:",
       "  zone: Europe/Berlin",

@@ -5,60 +5,28 @@
  * 40 Tickets per year" and "If less than 40 Tickets were resolved for the customer, then the remaining number of
  * potential support requests shall be added to the next-year Support Plan": 35 resolved in year one carry 5 over.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DateTime } from "luxon";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as store from "../../src/store/index.js";
-import { testDatabases, type TestDatabase } from "../support/db.js";
+import { cliVariants, useCliWorkspace } from "../support/cli.js";
 
 vi.setConfig({ testTimeout: 120_000 });
-
-const variants = testDatabases().map((t) => ({ name: t.name, postgres: t.name === "postgres" ? t : undefined, toString: () => t.name }));
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(["node", "support-inbox", ...args]), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 // The CLI reads the real clock: the contract began on the 1st of the month 15 months ago, so today is in year 2.
 const start = DateTime.utc().startOf("month").minus({ months: 15 });
 const year1Resolved = start.plus({ months: 2, days: 9, hours: 12 }); // noon UTC: the same day in Moscow
 const year2Resolved = DateTime.utc().startOf("day").minus({ days: 7 }).plus({ hours: 12 });
 
-describe.each(variants)("org usage (tickets) CLI on %s", (variant) => {
-  const saved = { cwd: process.cwd(), databaseUrl: process.env.DATABASE_URL, config: process.env.SUPPORT_INBOX_CONFIG };
-  let dir: string;
-  let pg: TestDatabase | undefined;
+describe.each(cliVariants())("org usage (tickets) CLI on %s", (variant) => {
   let counted: number[] = [];
   let open: number;
 
+  const ws = useCliWorkspace(variant, "tickets");
+  const run = ws.run;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "si-tickets-"));
-    process.chdir(dir);
-    delete process.env.SUPPORT_INBOX_CONFIG;
-    delete process.env.DATABASE_URL;
-    pg = variant.postgres;
-    if (pg) {
-      await pg.open();
-      process.env.DATABASE_URL = pg.options.url;
-    }
-    expect(await run("migrate")).toMatchObject({ code: 0 });
     expect(await run("org", "add", "--name", "Stark", "--policy", "infotecs-basic", "--contract-start", start.toISODate()!)).toMatchObject({ code: 0 });
     expect(await run("contact", "add", "--email", "ivan@stark.example", "--name", "Ivan", "--org", "Stark", "--dtc")).toMatchObject({ code: 0 });
-    const database = await store.openDatabase(pg ? pg.options : { dataDir: join(dir, "data") });
-    try {
-      const db = database.db;
+    await ws.withDb(async (db) => {
       const org = await store.requireOrganizationByName(db, "Stark");
       const ivan = (await store.getContactByEmail(db, "ivan@stark.example"))!;
       const make = async (subject: string, resolvedAt: DateTime | null) => {
@@ -75,17 +43,7 @@ describe.each(variants)("org usage (tickets) CLI on %s", (variant) => {
       for (let i = 0; i < 35; i++) await make(`Year one ${i + 1}`, year1Resolved);
       counted = [await make("Year two A", year2Resolved), await make("Year two B", year2Resolved), await make("Year two C", year2Resolved)];
       open = await make("Still open", null);
-    } finally {
-      await database.close();
-    }
-  });
-  afterAll(async () => {
-    process.chdir(saved.cwd);
-    if (saved.databaseUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved.databaseUrl;
-    if (saved.config !== undefined) process.env.SUPPORT_INBOX_CONFIG = saved.config;
-    await pg?.close();
-    await rm(dir, { recursive: true, force: true });
+    });
   });
 
   it("--json gives year 2's allowance (40 + 5 carried over), used, the open case that would count, remaining and the counted cases", async () => {

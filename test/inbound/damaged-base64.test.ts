@@ -9,14 +9,15 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { describeCase } from "../../src/cli/case-commands.js";
+import { presentCase } from "../../src/cases/case-view.js";
+import { formatCaseView } from "../../src/cli/case-show-text.js";
 import { drainSource } from "../../src/inbound/drain.js";
 import { deliverToMaildir } from "../../src/sources/maildir.js";
 import * as store from "../../src/store/index.js";
 import { createContact } from "../../src/store/repos/contacts.js";
 import { attachments, cases, messages, organizations, outbox } from "../../src/store/schema/index.js";
 import { testDatabases } from "../support/db.js";
-import { inboundDeps, SUPPORT, useMaildirDesk } from "../support/desk.js";
+import { inboundDeps, SUPPORT, testDesk, useMaildirDesk } from "../support/desk.js";
 
 const mailbox = { name: "support", address: SUPPORT, defaultPolicy: "vantiq", folder: "INBOX", usesCursor: false };
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/mail/${name}`, import.meta.url)));
@@ -33,7 +34,8 @@ describe.each(testDatabases())("damaged base64 on %s", (target) => {
     const [kase] = await desk.db.select().from(cases);
     const [stored] = await desk.db.select().from(messages);
     const files = await desk.db.select().from(attachments).where(eq(attachments.messageId, stored!.id)).orderBy(attachments.id);
-    const shown = describeCase(kase!, await store.listEvents(desk.db, kase!.id), await store.listMessagesForCase(desk.db, kase!.id));
+    const view = presentCase(await store.requireCaseView(desk.db, kase!.number), { policies: testDesk().policies, deskZone: "UTC", ownAddresses: [SUPPORT], now: desk.clock.now() });
+    const shown = formatCaseView(view);
     const [ack] = (await desk.db.select().from(outbox)).filter((o) => o.kind === "acknowledgment");
     return { kase: kase!, stored: stored!, files, shown, ack: ack! };
   }

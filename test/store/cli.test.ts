@@ -2,66 +2,20 @@
  * The directory and case commands, run in-process through main() as a user would type them:
  * on PGlite in a fresh working directory, and on real Postgres through DATABASE_URL when available.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { describe, expect, it, vi } from "vitest";
 import * as store from "../../src/store/index.js";
-import { testDatabases, type TestDatabase } from "../support/db.js";
+import { cliVariants, useCliWorkspace } from "../support/cli.js";
 
 // Each command opens the embedded database afresh, which is slow on a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000 });
 
-const variants = testDatabases().map((t) => ({ name: t.name, postgres: t.name === "postgres" ? t : undefined, toString: () => t.name }));
+describe.each(cliVariants())("store CLI on %s", (variant) => {
+  const ws = useCliWorkspace(variant, "cli", { migrate: false });
+  const run = ws.run;
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(["node", "support-inbox", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-describe.each(variants)("store CLI on %s", (variant) => {
-  const saved = { cwd: process.cwd(), databaseUrl: process.env.DATABASE_URL, config: process.env.SUPPORT_INBOX_CONFIG };
-  let dir: string;
-  let pg: TestDatabase | undefined;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "si-cli-"));
-    process.chdir(dir);
-    delete process.env.SUPPORT_INBOX_CONFIG;
-    delete process.env.DATABASE_URL;
-    pg = variant.postgres;
-    if (pg) {
-      await pg.open();
-      process.env.DATABASE_URL = pg.options.url;
-    }
-  });
-  afterAll(async () => {
-    process.chdir(saved.cwd);
-    restoreEnv("DATABASE_URL", saved.databaseUrl);
-    restoreEnv("SUPPORT_INBOX_CONFIG", saved.config);
-    await pg?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  /** A connection of our own between commands, to check what they stored. */
-  async function inspect<T>(fn: (db: store.Db) => Promise<T>): Promise<T> {
-    const database = await store.openDatabase(pg ? pg.options : { dataDir: join(dir, "data") });
-    try {
-      return await fn(database.db);
-    } finally {
-      await database.close();
-    }
-  }
+  const inspect = ws.withDb;
 
   it("migrate, then org add/list/show; duplicates and unknown policies are refused", async () => {
     expect(await run("migrate")).toMatchObject({ code: 0, stdout: `migrations applied (${variant.name})\n` });
@@ -77,12 +31,12 @@ describe.each(variants)("store CLI on %s", (variant) => {
   });
 
   it("org contract: validates the service levels against the organization's policy, stores them, clears them", async () => {
-    const good = join(dir, "acme-contract.yaml");
+    const good = join(ws.dir, "acme-contract.yaml");
     await writeFile(good, 'serviceLevels:\n  - { caseType: query, targets: { initial-response: 4 business hours } }\n');
     expect(await run("org", "contract", "Acme", good)).toMatchObject({ code: 0, stdout: expect.stringContaining('contract of "Acme" set: 1 service level(s)') });
     const [stored] = await inspect((db) => store.listOrganizations(db));
     expect(stored?.contract).toEqual([{ caseType: "query", severity: null, coverage: "business", targets: { "initial-response": { duration: { unit: "minutes", amount: 240 }, text: "4 business hours" } } }]);
-    const bad = join(dir, "bad-contract.yaml");
+    const bad = join(ws.dir, "bad-contract.yaml");
     await writeFile(bad, 'serviceLevels:\n  - { caseType: incident, severity: "S9", targets: { initial-response: 1 hour } }\n');
     const refused = await run("org", "contract", "Acme", bad);
     expect(refused.code).toBe(1);
@@ -104,7 +58,7 @@ describe.each(variants)("store CLI on %s", (variant) => {
   });
 
   it("contact import: a bad row gives its line and reason and a non-zero exit, the good rows are applied", async () => {
-    const file = join(dir, "contacts.csv");
+    const file = join(ws.dir, "contacts.csv");
     await writeFile(file, "email,name,organization,dtc\nroad@acme.example,Road Runner,Acme,yes\nbugs@acme.example,Bugs,Acme,perhaps\n");
     const first = await run("contact", "import", file);
     expect(first.code).toBe(1);
@@ -115,7 +69,7 @@ describe.each(variants)("store CLI on %s", (variant) => {
 
     await writeFile(file, "email,name,organization,dtc\nroad@acme.example,Road Runner,Acme,yes\n");
     expect(await run("contact", "import", file)).toMatchObject({ code: 0, stdout: `${file}: 0 created, 0 updated, 1 unchanged, 0 invalid\n` });
-    expect(await run("contact", "import", join(dir, "missing.csv"))).toMatchObject({ code: 1, stderr: expect.stringContaining("missing.csv: no such file") });
+    expect(await run("contact", "import", join(ws.dir, "missing.csv"))).toMatchObject({ code: 1, stderr: expect.stringContaining("missing.csv: no such file") });
   });
 
   it("staff add/list; a bad role is refused with the allowed roles", async () => {
@@ -165,8 +119,3 @@ describe.each(variants)("store CLI on %s", (variant) => {
     expect(await run("case", "show", "999")).toMatchObject({ code: 1, stderr: expect.stringContaining("no case #999") });
   });
 });
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}

@@ -27,11 +27,11 @@ export async function listThreadAddresses(tx: Db, caseId: number): Promise<strin
   return [...inbound.flatMap((m) => [m.from, ...m.to, ...m.cc]), ...sent.flatMap((m) => [...m.to, ...m.cc])];
 }
 
-/** The latest message of the case from anyone but our staff and automatic mail, except `excludeRowId`. */
+/** The latest message of the case from anyone but our staff and automatic mail, except `excludeRowId` (null: none excluded). */
 export async function lastCustomerMessage(
   tx: Db,
   caseId: number,
-  excludeRowId: number,
+  excludeRowId: number | null,
 ): Promise<{ messageId: string | null; references: string[] } | null> {
   const [row] = await tx
     .select({ messageId: messages.messageId, references: messages.references })
@@ -40,7 +40,7 @@ export async function lastCustomerMessage(
       and(
         eq(messages.caseId, caseId),
         eq(messages.direction, "in"),
-        ne(messages.id, excludeRowId),
+        excludeRowId === null ? undefined : ne(messages.id, excludeRowId),
         notInArray(messages.from, tx.select({ email: staff.email }).from(staff)),
         // An out-of-office or a bounce recorded on the case is not what a relay answers.
         sql`not exists (select 1 from ${caseEvents} where ${caseEvents.caseId} = ${caseId}

@@ -1,10 +1,10 @@
 /** Our own people: engineers answer cases, managers get digests and breach alerts, executives escalations. */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { normalizeAddress } from "../../mail/address.js";
 import type { Db } from "../database.js";
 import { isUniqueViolation } from "../errors.js";
-import { STAFF_ROLES, staff, type StaffRole } from "../schema/index.js";
+import { cases, organizations, STAFF_ROLES, staff, type StaffRole } from "../schema/index.js";
 
 export type Staff = typeof staff.$inferSelect;
 export interface StaffInput {
@@ -53,3 +53,26 @@ export async function getStaff(db: Db, id: number): Promise<Staff | undefined> {
 
 /** Active managers: digest recipients and breach-alert audience. */
 export const listManagers = (db: Db): Promise<Staff[]> => listStaff(db, { role: "manager", activeOnly: true });
+
+/**
+ * A deactivated staff member keeps their history but is no longer anyone's recipient (reminders, new-case notices,
+ * digests: every audience reads active staff only) and their `#` commands by mail are not taken as staff's.
+ */
+export async function deactivateStaff(db: Db, email: string): Promise<Staff> {
+  const [row] = await db.update(staff).set({ active: false }).where(eq(staff.email, normalizeAddress(email))).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no staff member with email ${normalizeAddress(email)}`);
+  return row;
+}
+
+/** What still names a staff member: the numbers of their open or waiting cases, and the organizations they are the engineer of. */
+export async function staffReferences(db: Db, staffId: number): Promise<{ openCases: number[]; engineerOf: string[] }> {
+  const [open, orgs] = await Promise.all([
+    db
+      .select({ number: cases.number })
+      .from(cases)
+      .where(and(eq(cases.assigneeId, staffId), inArray(cases.status, ["open", "waiting"])))
+      .orderBy(asc(cases.number)),
+    db.select({ name: organizations.name }).from(organizations).where(eq(organizations.engineerId, staffId)).orderBy(asc(organizations.name)),
+  ]);
+  return { openCases: open.map((r) => r.number), engineerOf: orgs.map((r) => r.name) };
+}

@@ -52,6 +52,8 @@ export const cases = pgTable(
     index("cases_organization_idx").on(t.organizationId),
     // The digest reads cases closed in the last 30 days without scanning every case ever opened.
     index("cases_updated_at_idx").on(t.updatedAt),
+    // `case search --text` over the case's subject (the messages' index covers their bodies).
+    index("cases_subject_search_idx").using("gin", sql`to_tsvector('english', ${t.subject})`),
     check("cases_status_check", sql`${t.status} in ('open', 'waiting', 'resolved', 'closed')`),
   ],
 );

@@ -7,3 +7,4 @@ export { bytea, tstz } from "./columns.js";
 export * from "./past-breaches.js";
 export * from "./installation.js";
 export * from "./erasure.js";
+export * from "./board.js";

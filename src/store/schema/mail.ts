@@ -67,6 +67,8 @@ export const messages = pgTable(
     uniqueIndex("messages_message_id_key").on(t.messageId).where(sql`${t.messageId} is not null`),
     uniqueIndex("messages_source_key").on(t.mailbox, t.sourceUidValidity, t.sourceUid),
     index("messages_case_idx").on(t.caseId),
+    // `case search --text`: full-text search over subject and body; the query repeats this expression exactly.
+    index("messages_text_search_idx").using("gin", sql`to_tsvector('english', coalesce(${t.subject}, '') || ' ' || coalesce(${t.text}, ''))`),
     check("messages_direction_check", sql`${t.direction} in ('in', 'out')`),
   ],
 );
