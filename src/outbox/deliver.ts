@@ -12,14 +12,21 @@ import { retryTransient } from "../store/retry.js";
 import { caseNumbersByIds } from "../store/repos/cases.js";
 import { retryDeferredNow } from "../store/repos/outbox.js";
 import { listAttachmentContents } from "../store/repos/messages.js";
-import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
+import { claimDue, recordDeliveries, renewClaim, type OutboxRow } from "./queue.js";
+import { OutcomeBatch } from "./outcome-batch.js";
 import type { RetryPolicy } from "./retry.js";
 import type { DeliveryResult, MailSender, OutgoingMail } from "./sender.js";
 
 export type DeliveryLogger = WorkLogger;
 
-/** Mails in flight at once in the worker: nodemailer's pool keeps up to 5 connections to the server. */
-export const SEND_CONCURRENCY = 4;
+/**
+ * Mails in flight at once in the worker, each on a pooled connection of its own (sender-from-config.ts opens
+ * as many): an SMTP transaction is four round trips, so one connection alone caps a busy desk's acknowledgments.
+ */
+export const SEND_CONCURRENCY = 8;
+
+/** Rows one claim statement takes (deliverDue's default batch). */
+export const SEND_BATCH = 50;
 
 export interface DeliverOptions {
   db: Db;
@@ -95,11 +102,15 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const transient = { signal: opts.signal };
   const workerId = opts.owner ? await retryTransient(() => opts.owner!.present(), transient) : null;
-  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs, workerId), transient);
+  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? SEND_BATCH, leaseMs, workerId), transient);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
   // Set by the first row whose outcome could not be stored for want of a database: no lane starts another.
   let lost: unknown = null;
+  // Recording is idempotent (only the claim holder's row matches), so a transient failure is simply tried again.
+  const outcomes = new OutcomeBatch<{ row: OutboxRow; result: DeliveryResult; random: number }>((items) =>
+    retryTransient(() => recordDeliveries(db, items, clock.now(), opts.retry), transient),
+  );
   const deliverRow = async (row: OutboxRow) => {
     const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
     let result: DeliveryResult;
@@ -118,8 +129,7 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       result = { status: "temporary", error: (error as Error).message };
     }
     try {
-      // Recording is idempotent (only the claim holder's row matches), so a transient failure is simply tried again.
-      const outcome = await retryTransient(() => recordDelivery(db, row, result, clock.now(), random(), opts.retry), transient);
+      const outcome = await outcomes.record({ row, result, random: random() });
       if (outcome === "sent") {
         summary.sent++;
         logger.info(log, "mail sent");
@@ -179,7 +189,7 @@ export interface FullDeliverySummary extends DeliverySummary {
  * bound it otherwise (a full batch each pass could in principle go on for as long as mail keeps arriving).
  */
 export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDeliverySummary> {
-  const batchSize = opts.batchSize ?? 50;
+  const batchSize = opts.batchSize ?? SEND_BATCH;
   const started = opts.clock.now();
   const total: FullDeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, passes: 0 };
   while (!opts.signal?.aborted) {
