@@ -150,14 +150,39 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       if (isConnectionLoss(error)) lost ??= error;
     }
   };
+  // A case's mails go out one after the other on one lane, in the order they were queued (an acknowledgment
+  // before the notice that follows it); different cases go out side by side.
+  const groups = byCase(rows);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < rows.length && lost === null; i = next++) await deliverRow(rows[i]!);
+    for (let g = next++; g < groups.length && lost === null; g = next++) {
+      for (const row of groups[g]!) {
+        if (lost !== null) break;
+        await deliverRow(row);
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), Math.max(1, rows.length)) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), Math.max(1, groups.length)) }, lane));
   // Without the database no other delivery could be recorded either: sending them would only send them twice.
   if (lost !== null) throw lost;
   return summary;
+}
+
+/** Rows grouped by case in claim order (a row without a case is a group of its own), groups in order of their first row. */
+export function byCase(rows: OutboxRow[]): OutboxRow[][] {
+  const groups: OutboxRow[][] = [];
+  const ofCase = new Map<number, OutboxRow[]>();
+  for (const row of rows) {
+    const known = row.caseId === null ? undefined : ofCase.get(row.caseId);
+    if (known) {
+      known.push(row);
+      continue;
+    }
+    const group = [row];
+    groups.push(group);
+    if (row.caseId !== null) ofCase.set(row.caseId, group);
+  }
+  return groups;
 }
 
 /**
