@@ -9,7 +9,8 @@ import { migrate, openDatabase } from "../src/store/database.js";
 import { createContact } from "../src/store/repos/contacts.js";
 import { createOrganization } from "../src/store/repos/organizations.js";
 
-export const DB_NAME = "si_bench_ingest";
+/** BENCH_DB names another database, so that two checkouts can be benched side by side at the same load. */
+export const DB_NAME = process.env.BENCH_DB?.trim() || "si_bench_ingest";
 
 /** A fresh, migrated database (si_bench_ingest unless named) with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
 export async function prepareDatabase(adminUrl: string, name = DB_NAME): Promise<string> {
