@@ -3,11 +3,14 @@
  * the benchmark mix uses, and the row counts the bench checks afterwards.
  */
 import postgres from "postgres";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BENCH_APPLICATION } from "./ingest-cpu.js";
 import { migrate, openDatabase } from "../src/store/database.js";
 import { createContact } from "../src/store/repos/contacts.js";
 import { createOrganization } from "../src/store/repos/organizations.js";
 
-export const DB_NAME = "si_bench_ingest";
+/** BENCH_DB names another database, so that two checkouts can be benched side by side at the same load. */
+export const DB_NAME = process.env.BENCH_DB?.trim() || "si_bench_ingest";
 
 /** A fresh, migrated database (si_bench_ingest unless named) with every benchmark sender as an active DTC (13 orgs × 97 contacts). */
 export async function prepareDatabase(adminUrl: string, name = DB_NAME): Promise<string> {
@@ -32,12 +35,31 @@ export async function prepareDatabase(adminUrl: string, name = DB_NAME): Promise
   return url;
 }
 
+/** The bench's own connections are named so that bench/ingest-cpu.ts leaves their backends out of the run's CPU. */
+const benchConnection = (url: string) => postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: BENCH_APPLICATION } });
+
 export async function countRows(url: string): Promise<{ cases: number; outboxQueued: number }> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = benchConnection(url);
   try {
     const [c] = await sql<{ n: number }[]>`select count(*)::int as n from cases`;
     const [o] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('queued', 'sending')`;
     return { cases: c!.n, outboxQueued: o!.n };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Polls (every 25 ms, one connection) until no outbox row is queued or sending; the epoch ms of that look, null after `timeoutMs`. */
+export async function waitOutboxEmpty(url: string, timeoutMs = 60_000): Promise<number | null> {
+  const sql = benchConnection(url);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const [o] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('queued', 'sending')`;
+      if (o!.n === 0) return Date.now();
+      await sleep(25);
+    }
+    return null;
   } finally {
     await sql.end();
   }

@@ -84,20 +84,6 @@ export function cpuSecondsOf(pid: number): number | null {
   }
 }
 
-/** CPU seconds used so far by every process whose command is `name` (e.g. all Postgres backends). */
-export function cpuSecondsOfCommand(name: string): number {
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) total += cpuSecondsOf(Number(entry)) ?? 0;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
 /** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;
 
@@ -117,7 +103,7 @@ export function memoryOf(pid: number): { rssMB: number; hwmMB: number } | null {
  * Child processes of pid, recursively. The service runs in one process today (its parse pool is
  * worker_threads, inside VmHWM); should it ever fork, their memory must not silently drop out.
  */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const found: number[] = [];
   const stack = [pid];
   while (stack.length > 0) {

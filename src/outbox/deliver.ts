@@ -12,14 +12,21 @@ import { retryTransient } from "../store/retry.js";
 import { caseNumbersByIds } from "../store/repos/cases.js";
 import { retryDeferredNow } from "../store/repos/outbox.js";
 import { listAttachmentContents } from "../store/repos/messages.js";
-import { claimDue, recordDelivery, renewClaim, type OutboxRow } from "./queue.js";
+import { claimDue, recordDeliveries, renewClaim, type OutboxRow } from "./queue.js";
+import { OutcomeBatch } from "./outcome-batch.js";
 import type { RetryPolicy } from "./retry.js";
 import type { DeliveryResult, MailSender, OutgoingMail } from "./sender.js";
 
 export type DeliveryLogger = WorkLogger;
 
-/** Mails in flight at once in the worker: nodemailer's pool keeps up to 5 connections to the server. */
-export const SEND_CONCURRENCY = 4;
+/**
+ * Mails in flight at once in the worker, each on a pooled connection of its own (sender-from-config.ts opens
+ * as many): an SMTP transaction is four round trips, so one connection alone caps a busy desk's acknowledgments.
+ */
+export const SEND_CONCURRENCY = 8;
+
+/** Rows one claim statement takes (deliverDue's default batch). */
+export const SEND_BATCH = 50;
 
 export interface DeliverOptions {
   db: Db;
@@ -95,11 +102,15 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const transient = { signal: opts.signal };
   const workerId = opts.owner ? await retryTransient(() => opts.owner!.present(), transient) : null;
-  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? 50, leaseMs, workerId), transient);
+  const rows = await retryTransient(() => claimDue(db, clock.now(), opts.batchSize ?? SEND_BATCH, leaseMs, workerId), transient);
   const summary: DeliverySummary = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   const caseNumbers = await caseNumbersOf(db, rows);
   // Set by the first row whose outcome could not be stored for want of a database: no lane starts another.
   let lost: unknown = null;
+  // Recording is idempotent (only the claim holder's row matches), so a transient failure is simply tried again.
+  const outcomes = new OutcomeBatch<{ row: OutboxRow; result: DeliveryResult; random: number }>((items) =>
+    retryTransient(() => recordDeliveries(db, items, clock.now(), opts.retry), transient),
+  );
   const deliverRow = async (row: OutboxRow) => {
     const log = { outboxId: row.id, kind: row.kind, case: row.caseId !== null ? caseNumbers.get(row.caseId) : undefined, to: row.to, messageId: row.messageId, attempt: row.attempts };
     let result: DeliveryResult;
@@ -118,8 +129,7 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       result = { status: "temporary", error: (error as Error).message };
     }
     try {
-      // Recording is idempotent (only the claim holder's row matches), so a transient failure is simply tried again.
-      const outcome = await retryTransient(() => recordDelivery(db, row, result, clock.now(), random(), opts.retry), transient);
+      const outcome = await outcomes.record({ row, result, random: random() });
       if (outcome === "sent") {
         summary.sent++;
         logger.info(log, "mail sent");
@@ -140,14 +150,39 @@ export async function deliverDue(opts: DeliverOptions): Promise<DeliverySummary>
       if (isConnectionLoss(error)) lost ??= error;
     }
   };
+  // A case's mails go out one after the other on one lane, in the order they were queued (an acknowledgment
+  // before the notice that follows it); different cases go out side by side.
+  const groups = byCase(rows);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < rows.length && lost === null; i = next++) await deliverRow(rows[i]!);
+    for (let g = next++; g < groups.length && lost === null; g = next++) {
+      for (const row of groups[g]!) {
+        if (lost !== null) break;
+        await deliverRow(row);
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), Math.max(1, rows.length)) }, lane));
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 1), Math.max(1, groups.length)) }, lane));
   // Without the database no other delivery could be recorded either: sending them would only send them twice.
   if (lost !== null) throw lost;
   return summary;
+}
+
+/** Rows grouped by case in claim order (a row without a case is a group of its own), groups in order of their first row. */
+export function byCase(rows: OutboxRow[]): OutboxRow[][] {
+  const groups: OutboxRow[][] = [];
+  const ofCase = new Map<number, OutboxRow[]>();
+  for (const row of rows) {
+    const known = row.caseId === null ? undefined : ofCase.get(row.caseId);
+    if (known) {
+      known.push(row);
+      continue;
+    }
+    const group = [row];
+    groups.push(group);
+    if (row.caseId !== null) ofCase.set(row.caseId, group);
+  }
+  return groups;
 }
 
 /**
@@ -179,7 +214,7 @@ export interface FullDeliverySummary extends DeliverySummary {
  * bound it otherwise (a full batch each pass could in principle go on for as long as mail keeps arriving).
  */
 export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDeliverySummary> {
-  const batchSize = opts.batchSize ?? 50;
+  const batchSize = opts.batchSize ?? SEND_BATCH;
   const started = opts.clock.now();
   const total: FullDeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, passes: 0 };
   while (!opts.signal?.aborted) {

@@ -12,7 +12,9 @@ import {
   insertOutboxMany,
   markOutboxBounced,
   releaseOutboxClaim,
+  releaseOutboxClaims,
   renewOutboxClaim,
+  type ClaimOutcome,
   type OutboxAttachment,
   type OutboxRow,
 } from "../store/repos/outbox.js";
@@ -108,6 +110,15 @@ export async function renewClaim(db: Db, row: OutboxRow, now: number, leaseMs: n
   return renewOutboxClaim(db, row, new Date(now), new Date(now + leaseMs));
 }
 
+/** What to write for one delivery attempt of a claimed row: pure, so the rule is testable without a database. */
+export function claimOutcome(row: Pick<OutboxRow, "attempts">, result: DeliveryResult, now: number, random: number, retry: RetryPolicy = DEFAULT_RETRY): ClaimOutcome {
+  if (result.status === "sent") return { state: "sent", sentAt: new Date(now), lockedUntil: null, lastError: null };
+  if (result.status === "permanent" || shouldGiveUp(row.attempts, retry)) return { state: "failed", lockedUntil: null, lastError: result.error };
+  return { state: "queued", nextAttemptAt: new Date(now + retryDelay(row.attempts, random, retry)), lockedUntil: null, lastError: result.error };
+}
+
+const verdict = (outcome: ClaimOutcome): "sent" | "retry" | "failed" => (outcome.state === "queued" ? "retry" : outcome.state);
+
 /** Records the outcome of one delivery attempt of a claimed row. */
 export async function recordDelivery(
   db: Db,
@@ -118,17 +129,21 @@ export async function recordDelivery(
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<"sent" | "retry" | "failed"> {
   // Only the holder of the claim may record: a row re-claimed after our lease expired is theirs.
-  if (result.status === "sent") {
-    await releaseOutboxClaim(db, row, { state: "sent", sentAt: new Date(now), lockedUntil: null, lastError: null });
-    return "sent";
-  }
-  if (result.status === "permanent" || shouldGiveUp(row.attempts, retry)) {
-    await releaseOutboxClaim(db, row, { state: "failed", lockedUntil: null, lastError: result.error });
-    return "failed";
-  }
-  const next = new Date(now + retryDelay(row.attempts, random, retry));
-  await releaseOutboxClaim(db, row, { state: "queued", nextAttemptAt: next, lockedUntil: null, lastError: result.error });
-  return "retry";
+  const outcome = claimOutcome(row, result, now, random, retry);
+  await releaseOutboxClaim(db, row, outcome);
+  return verdict(outcome);
+}
+
+/** recordDelivery for several attempts in one statement; the verdicts in the same order. */
+export async function recordDeliveries(
+  db: Db,
+  attempts: Array<{ row: OutboxRow; result: DeliveryResult; random: number }>,
+  now: number,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<Array<"sent" | "retry" | "failed">> {
+  const items = attempts.map(({ row, result, random }) => ({ row, outcome: claimOutcome(row, result, now, random, retry) }));
+  await releaseOutboxClaims(db, items);
+  return items.map(({ outcome }) => verdict(outcome));
 }
 
 /** A bounce names one of our Message-IDs: that row is marked bounced (kept, never resent). */

@@ -3,6 +3,7 @@ import { oauth2Login } from "../auth/from-config.js";
 import type { Clock } from "../clock/clock.js";
 import { SystemClock } from "../clock/clock.js";
 import type { Config } from "../config/schema.js";
+import { SEND_CONCURRENCY } from "./deliver.js";
 import { createEmlSender, createSmtpSender, type MailSender } from "./sender.js";
 
 /** `clock` drives OAuth2 token renewal; without one (CLI one-offs) the system clock. */
@@ -11,5 +12,5 @@ export function createSender(config: Config, clock: Clock = new SystemClock()): 
   const { auth, ...smtp } = config.smtp;
   const password = auth && auth.type !== "oauth2" ? { user: auth.user, pass: auth.pass } : undefined;
   const oauth2 = auth?.type === "oauth2" ? oauth2Login(auth, auth.user, clock, "smtp") : undefined;
-  return createSmtpSender({ host: smtp.host, port: smtp.port, secure: smtp.secure, auth: password, oauth2, pool: smtp.pool });
+  return createSmtpSender({ host: smtp.host, port: smtp.port, secure: smtp.secure, auth: password, oauth2, pool: smtp.pool, maxConnections: SEND_CONCURRENCY });
 }

@@ -46,6 +46,8 @@ export interface SmtpOptions {
   /** Instead of `auth`: AUTH XOAUTH2 with tokens from here (renewed once when the server refuses one). */
   oauth2?: OAuth2Login;
   pool?: boolean;
+  /** Pooled connections open at once (nodemailer's maxConnections): as many as mails the outbox keeps in flight. */
+  maxConnections?: number;
   /** Seconds to wait for a connection / greeting before calling it a temporary failure. */
   timeoutSeconds?: number;
 }
@@ -87,6 +89,7 @@ export function createSmtpSender(opts: SmtpOptions): MailSender {
     secure: opts.secure,
     auth: opts.oauth2 ? xoauth2(opts.oauth2) : opts.auth,
     pool: opts.pool ?? true,
+    maxConnections: opts.maxConnections ?? 5,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout * 2,

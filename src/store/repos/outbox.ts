@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
 import { bulkInsert } from "../bulk.js";
-import type { Db } from "../database.js";
+import { executeRows, type Db } from "../database.js";
 import { digestsSent, outbox, type OutboxState } from "../schema/index.js";
 import { WORKER_NS } from "../worker-locks.js";
 
@@ -120,6 +120,30 @@ export type ClaimOutcome =
 
 export async function releaseOutboxClaim(db: Db, row: Pick<OutboxRow, "id" | "attempts">, outcome: ClaimOutcome): Promise<void> {
   await db.update(outbox).set(outcome).where(heldClaim(row));
+}
+
+/**
+ * releaseOutboxClaim for many rows in one statement (the sender records a whole group of outcomes at once):
+ * each row is written only if its claim is still the one the sender took. Returns how many rows it wrote.
+ */
+export async function releaseOutboxClaims(db: Db, items: Array<{ row: Pick<OutboxRow, "id" | "attempts">; outcome: ClaimOutcome }>): Promise<number> {
+  if (items.length === 0) return 0;
+  const at = (d: Date | undefined) => (d === undefined ? null : d.toISOString());
+  const values = sql.join(
+    items.map(({ row, outcome }) => {
+      const sentAt = outcome.state === "sent" ? at(outcome.sentAt) : null;
+      const next = outcome.state === "queued" ? at(outcome.nextAttemptAt) : null;
+      return sql`(${row.id}::int, ${row.attempts}::int, ${outcome.state}::text, ${sentAt}::timestamptz, ${next}::timestamptz, ${outcome.lastError}::text)`;
+    }),
+    sql`, `,
+  );
+  const written = await executeRows<{ id: number }>(db, sql`
+    update outbox o set state = v.state, sent_at = coalesce(v.sent_at, o.sent_at), next_attempt_at = coalesce(v.next_at, o.next_attempt_at),
+      locked_until = null, last_error = v.last_error
+    from (values ${values}) as v(id, attempts, state, sent_at, next_at, last_error)
+    where o.id = v.id and o.attempts = v.attempts and o.state = 'sending'
+    returning o.id`);
+  return written.length;
 }
 
 /** Sent rows with these Message-IDs become bounced (kept, never resent); returns how many. */
