@@ -48,7 +48,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
     const { jobs, services } = wiring;
     const http = options.once ? null : await startHttp(ctx, wiring, metrics);
     // `support-inbox ingest` (the MTA pipe) hands its message to this worker instead of starting the application.
-    const pipe = options.once ? null : await listenPipeSocket(ctx);
+    const pipe = options.once ? null : await listenPipeSocket(ctx, { onStored: wiring.wakeOutbox });
     try {
       await runWorker({
       clock: ctx.clock,

@@ -21,8 +21,13 @@ export interface PipeSocket {
   close(): Promise<void>;
 }
 
+export interface PipeSocketOptions {
+  /** After a message was stored or quarantined (its acknowledgment or notice is queued): wakes the outbox. */
+  onStored?: () => void;
+}
+
 /** Listens on <dataDir>/ingest.sock; null (and says why in the log) when it cannot. */
-export async function listenPipeSocket(ctx: AppContext): Promise<PipeSocket | null> {
+export async function listenPipeSocket(ctx: AppContext, opts: PipeSocketOptions = {}): Promise<PipeSocket | null> {
   const logger = ctx.logger.child({ subsystem: "pipe" });
   const { dataDir } = ctx.config.database;
   if (dataDir.startsWith("memory://")) return null;
@@ -43,7 +48,7 @@ export async function listenPipeSocket(ctx: AppContext): Promise<PipeSocket | nu
   const inFlight = new Set<Promise<void>>();
   // Half-open: the pipe ends its side after the message and still reads the verdict.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
-    const done = serve(ctx, deps, socket).catch((error: unknown) => logger.error({ err: error }, "MTA pipe connection failed"));
+    const done = serve(ctx, deps, socket, opts).catch((error: unknown) => logger.error({ err: error }, "MTA pipe connection failed"));
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   });
@@ -92,7 +97,7 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
-async function serve(ctx: AppContext, deps: InboundDeps, socket: Socket): Promise<void> {
+async function serve(ctx: AppContext, deps: InboundDeps, socket: Socket, opts: PipeSocketOptions): Promise<void> {
   const chunks: Buffer[] = [];
   const ended = await new Promise<boolean>((resolve) => {
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -105,6 +110,8 @@ async function serve(ctx: AppContext, deps: InboundDeps, socket: Socket): Promis
   const decoded = decodeRequest(Buffer.concat(chunks));
   const reply = typeof decoded === "string" ? { code: EX_TEMPFAIL, stdout: "", stderr: `support-inbox ingest: the worker refused the request: ${decoded}\n` } : await verdict(ctx, deps, decoded.request, decoded.raw);
   socket.end(`${JSON.stringify(reply)}\n`);
+  // 0 stored, 1 quarantined: either may have queued mail (acknowledgment, refusal, notice to the managers).
+  if (reply.code === 0 || reply.code === 1) opts.onStored?.();
 }
 
 /** What `ingest` without a worker would answer for this request (cli/ingest-commands.ts), stored by this worker. */

@@ -4,7 +4,7 @@
  * verdict; without a worker it stores the message itself. On the embedded database and on real Postgres.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +68,17 @@ describe.each(ingestTargets())("ingest through the worker's pipe socket on %s", 
     expect(await target.withDb((db) => storedCopies(db, "pipe-stored@customer.example"))).toBe(1);
     const cases = await target.withDb((db) => listCases(db));
     expect(cases.filter((c) => c.subject === "Pipe test stored")).toHaveLength(1);
+    // The worker wakes its outbox after the commit: the acknowledgment is written long before the next poll
+    // (scheduler.tickSeconds, 30 s by default), as for mail the worker reads itself.
+    let acknowledged = false;
+    for (let waited = 0; !acknowledged && waited < 20_000; waited += 250) {
+      const files = await readdir(join(target.dir, "outbox")).catch(() => [] as string[]);
+      for (const f of files.filter((name) => name.endsWith(".eml"))) {
+        if ((await readFile(join(target.dir, "outbox", f), "utf8")).includes("Pipe test stored")) acknowledged = true;
+      }
+      if (!acknowledged) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(acknowledged).toBe(true);
   }, T);
 
   it("a malformed message is quarantined with its raw bytes and exits 1, as without a worker (not 75 forever)", async () => {
