@@ -12,6 +12,7 @@
  */
 import { createConnection } from "node:net";
 import { readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { join } from "node:path";
 import { decodeReply, encodeRequest, PIPE_SOCKET, type PipeReply, type PipeRequest } from "../inbound/pipe-protocol.js";
 
@@ -85,8 +86,17 @@ async function dataDirOf(text: string, env: NodeJS.ProcessEnv): Promise<string |
   return issues.length === 0 && typeof value === "string" && value !== "" ? value : null;
 }
 
+/**
+ * All of stdin in one synchronous read: the MTA hands a pipe or a file, and this skips the stream machinery
+ * process.stdin would start. A descriptor left non-blocking by whoever started us (EAGAIN) is read as a stream.
+ */
 async function readStdin(): Promise<Buffer> {
-  if (process.stdin.isTTY) return Buffer.alloc(0);
+  if (isatty(0)) return Buffer.alloc(0);
+  try {
+    return readFileSync(0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
