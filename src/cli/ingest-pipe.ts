@@ -106,8 +106,8 @@ async function readStdin(): Promise<Buffer> {
 const NO_WORKER = new Set(["ENOENT", "ECONNREFUSED", "ENOTSOCK"]);
 
 /**
- * Sends the message to the worker listening on `path`: its reply, "absent" when no worker listens there,
- * or a tempfail reply when the connection broke before a verdict.
+ * Sends the message to the worker listening on `path`: its reply, "absent" when no worker listens there (or
+ * this user may not connect: warned on stderr), or a tempfail reply when the connection broke before a verdict.
  */
 export function handToWorker(path: string, request: PipeRequest, raw: Buffer): Promise<PipeReply | "absent"> {
   return new Promise((resolve) => {
@@ -123,7 +123,11 @@ export function handToWorker(path: string, request: PipeRequest, raw: Buffer): P
     socket.on("data", (chunk: string) => (answer += chunk));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (!connected && NO_WORKER.has(error.code ?? "")) resolve("absent");
-      else if (error.code === "EACCES") resolve(tempfail(`no permission to connect to the worker's pipe socket ${path}: run the pipe as the worker's user`));
+      else if (!connected && error.code === "EACCES") {
+        // E.g. an /etc/aliases pipe run as nobody: store it as before the socket existed, and say how to be fast.
+        process.stderr.write(`support-inbox ingest: warning: no permission to connect to the worker's pipe socket ${path}; storing the message in this process instead (run the pipe as the worker's user to hand it over)\n`);
+        resolve("absent");
+      }
       else resolve(tempfail(`the worker's pipe socket ${path} failed (${error.message})`));
     });
     socket.on("close", () => {
