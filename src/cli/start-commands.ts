@@ -15,6 +15,7 @@ import { openWorkerLocks } from "../store/worker-locks.js";
 import { installShutdownHandlers } from "../worker/lifecycle.js";
 import { buildWorker, type WorkerWiring } from "../worker/jobs.js";
 import { runWorker } from "../worker/run.js";
+import { listenPipeSocket } from "../worker/pipe-socket.js";
 
 export function registerStartCommands(program: Command): void {
   program
@@ -48,6 +49,8 @@ export async function startWorker(options: { configPath?: string; once: boolean 
     const wiring = buildWorker(ctx, { once: options.once, locks, metrics });
     const { jobs, services } = wiring;
     const http = options.once ? null : await startHttp(ctx, wiring, metrics);
+    // `support-inbox ingest` (the MTA pipe) hands its message to this worker instead of starting the application.
+    const pipe = options.once ? null : await listenPipeSocket(ctx, { onStored: wiring.wakeOutbox });
     try {
       await runWorker({
       clock: ctx.clock,
@@ -59,6 +62,7 @@ export async function startWorker(options: { configPath?: string; once: boolean 
       once: options.once,
       });
     } finally {
+      await pipe?.close();
       await http?.close();
       await wiring.close();
       await locks.close();

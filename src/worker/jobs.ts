@@ -33,6 +33,8 @@ export interface WorkerWiring {
   /** Each mailbox's last successful read, for /readyz. */
   mailboxes: MailboxWatch;
   services: Service[];
+  /** Something outside the inbound jobs queued mail (the MTA pipe's socket): send it now, not at the next poll. */
+  wakeOutbox(): void;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
     mailboxes,
     jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
     services: opts.once ? [] : [...ownedServices, outbox],
+    wakeOutbox: () => outbox.wake(),
     async close() {
       await Promise.all([...sources.map(({ source }) => source.close()), parser.close()]);
       await sender.close();
