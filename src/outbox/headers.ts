@@ -19,7 +19,8 @@ export type OutgoingKind =
   | "quarantine-notice"
   | "acknowledgment-combined"
   | "entitlement-notice"
-  | "query-hours-notice";
+  | "query-hours-notice"
+  | "lifecycle-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -39,6 +40,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   relay: null,
   forward: null,
   "query-hours-notice": "auto-generated",
+  "lifecycle-notice": "auto-generated",
 };
 
 /** One line, no control characters, bounded length: safe to put in any header. */

@@ -20,3 +20,4 @@ export * from "./repos/entitlements.js";
 export * from "./import/contacts-csv.js";
 export * from "./import/contact-rows.js";
 export * from "./repos/gauges.js";
+export * from "./repos/lifecycle.js";
