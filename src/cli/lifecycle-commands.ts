@@ -22,8 +22,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option("--json", "print JSON")
     .addHelpText("after", '\nExample:\n  support-inbox lifecycle show "ViPNet Client"\n  support-inbox lifecycle show --policy infotecs-basic --json')
     .action((product: string | undefined, o: { policy?: string; date?: string; json?: boolean }, command: Command) => {
-      const bad = checkDay(o.date, "--date");
-      if (bad) throw new AppError("E_USAGE", bad);
+      checkDay(o.date, "--date");
       const lists = listsOf(policiesOf(command), o.policy);
       const now = new SystemClock().now();
       const shown = lists.map(({ policies, rules }) => {
