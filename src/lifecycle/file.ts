@@ -17,30 +17,9 @@ import { z } from "zod";
 import { parseIsoDate } from "../calendar/civil.js";
 import { ValidationError } from "../errors.js";
 import { formatPath } from "../policy/schema.js";
+import type { LifecycleProduct, LifecycleTable } from "./types.js";
 
-export interface LifecycleVersion {
-  version: string;
-  /** The major version it belongs to: `major:` in the file, else the version's first number. */
-  major: number;
-  /** YYYY-MM-DD: General Availability, "start of the new product version sales". */
-  ga: string;
-  /** YYYY-MM-DD: End of Sales, null while not announced. */
-  eos: string | null;
-}
-
-export interface LifecycleProduct {
-  name: string;
-  aliases: string[];
-  /** The whole support period's floor in years (0: the product's life cycle states no floor). */
-  minimumSupportYears: number;
-  versions: LifecycleVersion[];
-}
-
-export interface LifecycleTable {
-  /** The file it was read from, for messages. */
-  file: string;
-  products: LifecycleProduct[];
-}
+export type { LifecycleProduct, LifecycleTable, LifecycleVersion } from "./types.js";
 
 /** [001] "The whole period of support for one product version is at least 5 years unless stated otherwise in the product life cycle." */
 export const DEFAULT_MINIMUM_SUPPORT_YEARS = 5;
