@@ -34,6 +34,7 @@ export const CASE_EVENT_KINDS = [
   "contact-unreachable",
   "contact-reachable",
   "over-limit",
+  "chargeable",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
