@@ -33,10 +33,23 @@ CREATE TABLE "board_sign_in_links" (
 	"used_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "lifecycle_notices" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "lifecycle_notices_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"organization_id" integer NOT NULL,
+	"product" text NOT NULL,
+	"version" text NOT NULL,
+	"milestone" text NOT NULL,
+	"due_on" text NOT NULL,
+	"recipients" text[] NOT NULL,
+	"queued_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "erasure_people" ADD CONSTRAINT "erasure_people_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "personal_data_erasures" ADD CONSTRAINT "personal_data_erasures_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "board_sign_in_links" ADD CONSTRAINT "board_sign_in_links_staff_id_staff_id_fk" FOREIGN KEY ("staff_id") REFERENCES "public"."staff"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "lifecycle_notices" ADD CONSTRAINT "lifecycle_notices_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "board_sign_in_links_token_key" ON "board_sign_in_links" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "board_sign_in_links_staff_idx" ON "board_sign_in_links" USING btree ("staff_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "lifecycle_notices_once" ON "lifecycle_notices" USING btree ("organization_id","product","version","milestone","due_on");--> statement-breakpoint
 CREATE INDEX "cases_subject_search_idx" ON "cases" USING gin (to_tsvector('english', "subject"));--> statement-breakpoint
 CREATE INDEX "messages_text_search_idx" ON "messages" USING gin (to_tsvector('english', coalesce("subject", '') || ' ' || coalesce("text", '')));

@@ -18,8 +18,9 @@ import { bodyText, planNewCase, policyFor, summariseAttachments } from "./new-ca
 import { contractInactive, contractStateOf, ticketQuota } from "./intake/contract.js";
 import { queryHoursIntake } from "../entitlements/query-hours.js";
 import { emergencyOf } from "./intake/emergency.js";
+import { lifecycleIntake, type LifecycleRequest } from "../lifecycle/intake.js";
 import { authorizationOf, autoReplyAllowed, autoReplyWithheld, isOurMessageId } from "./sender.js";
-import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
+import type { DecisionCommon, IgnorePlan, InboundContext, InboundDecision, InboundPlan, NewCasePlan, RefusePlan, ThreadPlan } from "./inbound-decision.js";
 
 type Found = { kind: "join"; caseNumber: number; via: ThreadPlan["via"] } | { kind: "new"; reason?: string };
 
@@ -120,7 +121,18 @@ function entitledRequest(msg: NormalizedMessage, ctx: InboundContext, contact: N
   const hours = queryHoursIntake(planned.caseType, contact.organization.queryHours ?? []);
   if (hours.outcome === "refuse") return refuse(ctx, sender, "query-hours", hours.detail);
   const overLimit = hours.outcome === "over-limit" ? { overLimit: { detail: hours.detail } } : {};
-  return { ...planned, contract, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
+  // [001] product lifecycle: after EOL no case; Extended Support narrows what opens (src/lifecycle/intake.ts).
+  const lifecycle = policy.lifecycle ? lifecycleIntake(policy.lifecycle, policy.calendar.zone, lifecycleRequest(msg, planned), now) : null;
+  if (lifecycle?.outcome === "refuse") {
+    return { ...refuse(ctx, sender, lifecycle.refusal.kind, lifecycle.refusal.detail), policyId: policy.id, lifecycle: lifecycle.refusal, contractState: contract };
+  }
+  const asked = lifecycle?.mark.unknown && !planned.missingFields.includes(lifecycle.mark.unknown.field) ? [lifecycle.mark.unknown.field] : [];
+  const withLifecycle = lifecycle ? { lifecycle: lifecycle.mark, missingFields: [...planned.missingFields, ...asked] } : {};
+  return { ...planned, ...withLifecycle, contract, ...(quota ? { quota } : {}), ...(emergency ? { emergency } : {}), ...overLimit };
+}
+
+function lifecycleRequest(msg: NormalizedMessage, planned: NewCasePlan): LifecycleRequest {
+  return { product: planned.fields.product, version: planned.fields.version, caseType: planned.caseType, severity: planned.severity.id, subject: msg.subject, text: planned.text };
 }
 
 function refuse(ctx: InboundContext, sender: string, reason: RefusePlan["reason"], detail: string): RefusePlan {

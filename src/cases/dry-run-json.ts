@@ -29,6 +29,8 @@ export interface DryRunJson {
   contract?: { active: boolean; start: string | null; end: string | null; year: number | null };
   /** A new case of an organization that counts tickets: the contract year's count and whether it is chargeable. */
   quota?: { year: number; used: number; allowance: number; chargeable: boolean };
+  /** A DTC's request under a policy with a product lifecycle: the version's support period and EOL (null when unknown). */
+  lifecycle?: { product: string | null; version: string | null; period: "mainstream" | "extended" | "after-eol" | "unknown"; eol: string | null; chargeable?: boolean };
 }
 
 export function toDryRunJson(decision: InboundDecision, msg: NormalizedMessage): DryRunJson {
@@ -52,6 +54,7 @@ export function toDryRunJson(decision: InboundDecision, msg: NormalizedMessage):
     reason: reasonOf(decision),
     details: detailsOf(decision),
     ...contractJson(decision),
+    ...lifecycleJson(decision),
   };
 }
 
@@ -101,4 +104,16 @@ function contractJson(d: InboundDecision): Pick<DryRunJson, "contract" | "quota"
     ...(state ? { contract: { active: state.active, start: state.start, end: state.end, year: state.year } } : {}),
     ...(quota ? { quota: { year: quota.year, used: quota.used, allowance: quota.allowance, chargeable: quota.chargeable } } : {}),
   };
+}
+
+function lifecycleJson(d: InboundDecision): Pick<DryRunJson, "lifecycle"> {
+  if (d.outcome === "new-case" && d.lifecycle) {
+    const { product, version, period, eol, chargeable } = d.lifecycle;
+    return { lifecycle: { product, version, period, eol, ...(chargeable ? { chargeable } : {}) } };
+  }
+  if (d.outcome === "refuse" && d.lifecycle) {
+    const { product, version, eol, kind } = d.lifecycle;
+    return { lifecycle: { product, version, period: kind === "end-of-life" ? "after-eol" : "extended", eol } };
+  }
+  return {};
 }

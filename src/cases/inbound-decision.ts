@@ -13,6 +13,7 @@ import type { CaseStatus } from "../sla/types.js";
 import type { OrganizationTerms } from "../entitlements/organization.js";
 import type { QueryHoursUsage } from "../entitlements/query-hours.js";
 import type { ContractState } from "../entitlements/term.js";
+import type { LifecycleMark, LifecycleRefusal } from "../lifecycle/intake.js";
 
 export interface OrganizationInfo {
   name: string;
@@ -154,6 +155,8 @@ export interface NewCasePlan {
   overLimit?: { detail: string };
   /** Set when the policy flags emergencies (Infotecs Premium) and the request asks for one: the policy's reason. */
   emergency?: string;
+  /** Set when the policy has a product lifecycle (Infotecs): the version's support period, EOL, and what is chargeable or unknown. */
+  lifecycle?: LifecycleMark;
 }
 
 export interface ThreadPlan {
@@ -171,7 +174,7 @@ export interface ThreadPlan {
   complaintAbout?: string[];
 }
 
-export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive" | "query-hours";
+export type RefuseReason = "non-dtc" | "unknown-sender" | "inactive-contact" | "ineligible" | "contract-inactive" | "query-hours" | "end-of-life" | "extended-support";
 
 export interface RefusePlan {
   outcome: "refuse";
@@ -188,6 +191,8 @@ export interface RefusePlan {
   contract?: ContractRefusal;
   /** Set for "contract-inactive": the contract as of the decision. */
   contractState?: ContractState;
+  /** Set for "end-of-life" and "extended-support": the version, its EOL and the versions still supported. */
+  lifecycle?: LifecycleRefusal;
 }
 
 export interface IgnorePlan {

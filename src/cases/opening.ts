@@ -18,6 +18,7 @@ import { formatBytes, formatDue, readerZone } from "./present.js";
 import type { Agreement } from "../entitlements/agreement.js";
 import { withAgreedHours } from "../entitlements/hours.js";
 import { missingFieldLabel } from "./intake/missing-fields.js";
+import { EXTENDED_SUPPORT_QUOTE } from "../lifecycle/intake.js";
 
 /** What opening a case needs to know of the organization. */
 export interface OpeningOrganization {
@@ -93,7 +94,7 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
   const opened = {
     kind: "opened",
     actor: plan.requester.email,
-    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate, ...damagedNamed(plan) },
+    data: { caseType: plan.caseType, severity: plan.severity.id, environment: plan.environment, severitySource: plan.severity.source, severityReason: plan.severity.reason, ...readLate, ...damagedNamed(plan), ...(plan.lifecycle ? { lifecycle: plan.lifecycle } : {}) },
   };
   // The trail holds only what happened: "acknowledged" when an acknowledgment is queued now; when it is
   // held (the per-sender cap) or withheld, that is recorded instead, and "acknowledged" follows when queued.
@@ -129,10 +130,20 @@ export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: Normaliz
       nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
       remindersSent: past.map((r) => r.key),
     },
-    events: plan.overLimit ? [...events, { kind: "over-limit", actor: "system", at: new Date(received), data: { detail: plan.overLimit.detail } }] : events,
+    events: [...events, ...markEvents(plan, received)],
     initialResponse: evaluation.metrics.find((m) => m.metric === "initial-response" && m.cycle === 0) ?? null,
     pastBreaches: past.filter((r) => r.threshold >= 1),
   };
+}
+
+/** Marks the trail shows beside "opened": over the query-hour limit, chargeable under Extended Support. */
+function markEvents(plan: NewCasePlan, received: number): CaseOpening["events"] {
+  const at = new Date(received);
+  const l = plan.lifecycle;
+  return [
+    ...(plan.overLimit ? [{ kind: "over-limit", actor: "system", at, data: { detail: plan.overLimit.detail } as Record<string, unknown> }] : []),
+    ...(l?.chargeable ? [{ kind: "chargeable", actor: "system", at, data: { reason: "extended-support", product: l.product, version: l.version, eol: l.eol, quote: EXTENDED_SUPPORT_QUOTE } }] : []),
+  ];
 }
 
 /** The trail names the parts that arrived damaged (what `case show` prints), so nobody takes them for the files. */
@@ -211,6 +222,7 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
     supportAddress: desk.fromAddress,
     quota: plan.quota ?? null,
     overLimit: plan.overLimit ?? null,
+    lifecycle: lifecycleForAck(plan),
   });
   const key = `case:${caseRow.number}:acknowledgment`;
   return {
@@ -228,4 +240,11 @@ export function acknowledgmentMessage(a: AckInput): NewOutgoing {
     text: body.text,
     html: body.html,
   };
+}
+
+/** What the acknowledgment says of the version's support period: chargeable under Extended Support, covered, or unknown. */
+function lifecycleForAck(plan: NewCasePlan) {
+  const l = plan.lifecycle;
+  if (!l) return null;
+  return { ...l, quote: EXTENDED_SUPPORT_QUOTE, unknown: l.unknown?.detail ?? null };
 }

@@ -5,6 +5,7 @@ import { messageIdFor, standardHeaders, threadRefs } from "../outbox/headers.js"
 import type { NewOutgoing } from "../outbox/queue.js";
 import type { DecisionCommon, RefusePlan } from "./inbound-decision.js";
 import { messageIdentity } from "./records.js";
+import { EXTENDED_SUPPORT_QUOTE } from "../lifecycle/intake.js";
 
 /** null when there is no address to answer. */
 /** `mailboxPolicyId`: the policy of the mailbox the mail came to, whose name signs the reply when the request has none. */
@@ -21,6 +22,7 @@ export function refusalMessage(desk: Desk, msg: NormalizedMessage, plan: Decisio
     supportAddress: desk.fromAddress,
     contract: plan.contract ? { ended: plan.contract.state === "ended", date: plan.contract.date, contact: plan.contract.contact ?? desk.fromAddress } : null,
     deskName: deskName(desk, plan.policyId ?? mailboxPolicyId),
+    lifecycle: plan.lifecycle ? { ...plan.lifecycle, endOfLife: plan.lifecycle.kind === "end-of-life", quote: EXTENDED_SUPPORT_QUOTE } : null,
   });
   return {
     idempotencyKey: key,

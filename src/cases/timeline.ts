@@ -35,6 +35,7 @@ export const CASE_EVENT_KINDS = [
   "contact-reachable",
   "over-limit",
   "personal-data-erased",
+  "chargeable",
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

@@ -18,6 +18,7 @@ import { registerQuarantineCommands } from "./quarantine-commands.js";
 import { registerOrgSetCommands } from "./org-set-commands.js";
 import { registerUsageCommands } from "./usage-commands.js";
 import { registerNamedContactCommands } from "./named-contact-commands.js";
+import { registerLifecycleCommands } from "./lifecycle-commands.js";
 
 export function buildProgram(): Command {
   const program = new Command("support-inbox")
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerOrgSetCommands(program);
   registerUsageCommands(program);
   registerNamedContactCommands(program);
+  registerLifecycleCommands(program);
   return program;
 }
 

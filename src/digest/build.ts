@@ -24,6 +24,7 @@ import { calendarsForPolicy } from "../sla/calendars.js";
 import type { CaseStatus, MetricStatus } from "../sla/types.js";
 import { endOfNextBusinessDay, localDay } from "./days.js";
 import type { NearQuotaRow } from "./quota.js";
+import type { UpcomingMilestone } from "./lifecycle.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -57,6 +58,8 @@ export interface DigestInput {
   intake?: IntakeCounts;
   /** Organizations at or over 80% of their ticket quota (src/digest/quota.ts); absent: the section is left out. */
   nearQuota?: NearQuotaRow[];
+  /** Upcoming product lifecycle milestones (src/digest/lifecycle.ts); absent: the section is left out. */
+  lifecycle?: UpcomingMilestone[];
 }
 
 interface CaseRef {
@@ -119,6 +122,8 @@ export interface DigestData {
   intake: (IntakeCounts & { refusedTotal: number; quarantinedTotal: number }) | null;
   /** Organizations at or over 80% of their ticket quota, fullest first; [] when none or not loaded. */
   nearQuota: NearQuotaRow[];
+  /** Upcoming product lifecycle milestones; [] or absent when none or not loaded. */
+  lifecycle?: UpcomingMilestone[];
 }
 
 export function buildDigest(input: DigestInput): DigestData {
@@ -158,6 +163,7 @@ export function buildDigest(input: DigestInput): DigestData {
     empty: breaches.length === 0 && atRisk.length === 0,
     intake: input.intake ? { ...input.intake, refusedTotal: total(input.intake.refused), quarantinedTotal: total(input.intake.quarantined) } : null,
     nearQuota: input.nearQuota ?? [],
+    lifecycle: input.lifecycle ?? [],
   };
 }
 

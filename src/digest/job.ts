@@ -7,6 +7,7 @@
 import type { Clock } from "../clock/clock.js";
 import { messageIdFor, standardHeaders } from "../outbox/headers.js";
 import { enqueue } from "../outbox/queue.js";
+import { loadUpcomingMilestones } from "./lifecycle.js";
 import type { WorkLogger } from "../log/work-logger.js";
 import type { Db } from "../store/database.js";
 import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
@@ -67,10 +68,11 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   // Every manager sees the same cases; only the zone (day names, times) differs, so load once.
   const loaded = await loadForDigest(db, desk, now, logger);
   const nearQuota = await loadNearQuota(db, desk.policies, now);
+  const lifecycle = await loadUpcomingMilestones(db, desk.policies, now);
   for (const { manager, day, zone } of due) {
     try {
       const intake = await loadIntakeCounts(db, manager.id, day, now);
-      const data = buildDigest({ cases: loaded.cases, zone, now, intake, nearQuota });
+      const data = buildDigest({ cases: loaded.cases, zone, now, intake, nearQuota, lifecycle });
       // One transaction, safe to run again: a day already recorded comes back "taken".
       const outcome = await retryTransient(() => recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true), { signal: opts.signal });
       if (outcome === "queued") summary.queued++;
@@ -128,7 +130,7 @@ export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: num
   const { cases } = await loadDigestCases(db, desk.policies, now);
   const zone = managerZone(manager, desk);
   const intake = await loadIntakeCounts(db, manager.id, localDay(now, zone), now);
-  const data = buildDigest({ cases, zone, now, intake, nearQuota: await loadNearQuota(db, desk.policies, now) });
+  const data = buildDigest({ cases, zone, now, intake, nearQuota: await loadNearQuota(db, desk.policies, now), lifecycle: await loadUpcomingMilestones(db, desk.policies, now) });
   return { ...renderDigest(desk.templates, data), data };
 }
 

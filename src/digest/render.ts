@@ -7,6 +7,7 @@ import { formatDue, formatSpan, METRIC_LABELS } from "../cases/present.js";
 import type { RenderedBody, TemplateRenderer } from "../outbox/templates.js";
 import type { Attainment, AtRiskRow, BreachRow, CountRow, DigestData } from "./build.js";
 import { textTable } from "./text-table.js";
+import { lifecycleDigestView } from "./lifecycle.js";
 
 export interface RenderedDigest extends RenderedBody {
   subject: string;
@@ -78,6 +79,7 @@ export function digestView(data: DigestData) {
     stillOpen: data.breaches.filter((b) => b.outcome === "still open").length,
     intake: intakeView(data),
     nearQuota: data.nearQuota.map((q) => ({ ...q, usedOf: `${q.used}/${q.allowance}` })),
+    lifecycle: lifecycleDigestView(data.lifecycle ?? []),
     text: {
       breaches: textTable(
         ["Case", "Organization", "Severity", "Metric", "Due", "Status", "Breached for", "Late (business)"],

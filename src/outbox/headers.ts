@@ -21,7 +21,8 @@ export type OutgoingKind =
   | "entitlement-notice"
   | "query-hours-notice"
   | "damaged-parts"
-  | "board-sign-in";
+  | "board-sign-in"
+  | "lifecycle-notice";
 
 /** RFC 3834: replies we make automatically vs. mail we generate on our own schedule. */
 const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
@@ -43,6 +44,7 @@ const AUTO_SUBMITTED: Record<OutgoingKind, string | null> = {
   forward: null,
   "query-hours-notice": "auto-generated",
   "board-sign-in": "auto-generated",
+  "lifecycle-notice": "auto-generated",
 };
 
 /** One line, no control characters, bounded length: safe to put in any header. */

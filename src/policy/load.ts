@@ -9,6 +9,7 @@ import { parseDocument } from "yaml";
 import { AppError, ValidationError } from "../errors.js";
 import type { Policy } from "./types.js";
 import { formatPath, rawPolicySchema } from "./schema.js";
+import { parseLifecycleFile } from "../lifecycle/file.js";
 import { crossCheck, toPolicy, type Issue } from "./validate.js";
 
 export function parsePolicy(yamlText: string, fileName: string): Policy {
@@ -35,7 +36,20 @@ export function loadPolicyFile(path: string): Policy {
   } catch (cause) {
     throw new AppError("E_POLICY_READ", `cannot read policy file ${path}: ${(cause as Error).message}`, { path }, { cause });
   }
-  return parsePolicy(text, path);
+  return withLifecycleTable(parsePolicy(text, path), path);
+}
+
+/** A policy's lifecycle file is read beside it (its path is relative to the policy file). */
+function withLifecycleTable(policy: Policy, policyPath: string): Policy {
+  if (!policy.lifecycle) return policy;
+  const file = resolve(dirname(policyPath), policy.lifecycle.file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new AppError("E_POLICY_READ", `cannot read lifecycle file ${file} named by ${policyPath} (lifecycle.file): ${(cause as Error).message}`, { path: file }, { cause });
+  }
+  return { ...policy, lifecycle: { ...policy.lifecycle, table: parseLifecycleFile(text, file) } };
 }
 
 /** Every *.yaml / *.yml in the given directories, keyed by policy id; the same id twice is an error. */

@@ -135,6 +135,18 @@ export const rawPolicySchema = z.strictObject({
     })
     .optional(),
   queryHourLimits: z.partialRecord(caseType, z.number().positive()).optional(),
+  // Infotecs [001] "Technical Support Lifecycle": see src/lifecycle/rules.ts.
+  lifecycle: z
+    .strictObject({
+      file: z.string().min(1),
+      extendedSupport: z.strictObject({
+        criticalDefects: z.strictObject({ caseTypes: z.array(caseType).min(1), severities: z.array(idString).min(1) }),
+        vulnerabilities: z.strictObject({ caseTypes: z.array(caseType).default([]), words: z.array(z.string().min(1)).default([]) }),
+      }),
+      otherRequests: z.enum(["chargeable", "refuse"]).default("chargeable"),
+      noticeMonthsAhead: z.number().int().positive().default(6),
+    })
+    .optional(),
 });
 
 export type RawPolicy = z.infer<typeof rawPolicySchema>;

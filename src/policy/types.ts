@@ -4,6 +4,7 @@
  * Policies are declared in policies/*.yaml; every number there cites the seed sentence it comes from.
  */
 import type { BusinessDuration, CalendarSpec } from "../calendar/types.js";
+import type { LifecycleRules } from "../lifecycle/rules.js";
 
 export type MetricId = "initial-response" | "ongoing-response" | "status-update" | "workaround" | "resolution";
 export const METRIC_IDS: readonly MetricId[] = [
@@ -132,4 +133,6 @@ export interface Policy {
   retention?: { piiDaysAfterContractEnd?: number; attachmentsDaysAfterClose?: number; portalDataDaysAfterContractEnd?: number };
   /** Konneqt: query support hour limits per subscription term. */
   queryHourLimits?: Partial<Record<CaseTypeId, number>>;
+  /** Infotecs: the product lifecycle file and how Extended Support narrows intake. */
+  lifecycle?: LifecycleRules;
 }

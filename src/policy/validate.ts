@@ -52,7 +52,15 @@ export function toServiceLevels(raw: RawPolicy["serviceLevels"]): ServiceLevel[]
 }
 
 export function crossCheck(policy: Policy): Issue[] {
-  return [...checkCalendar(policy), ...checkSeverities(policy), ...checkServiceLevels(policy), ...checkRules(policy)];
+  return [...checkCalendar(policy), ...checkSeverities(policy), ...checkServiceLevels(policy), ...checkRules(policy), ...checkLifecycle(policy)];
+}
+
+/** Extended Support's critical severities must be the policy's own. */
+function checkLifecycle(p: Policy): Issue[] {
+  const ids = p.severities.map((s) => s.id);
+  return (p.lifecycle?.extendedSupport.criticalDefects.severities ?? []).flatMap((id, i) =>
+    ids.includes(id) ? [] : [{ path: `lifecycle.extendedSupport.criticalDefects.severities[${i}]`, message: `unknown severity "${id}": this policy's severities are ${ids.join(", ")}` }],
+  );
 }
 
 function checkCalendar(p: Policy): Issue[] {

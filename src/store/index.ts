@@ -23,3 +23,4 @@ export * from "./repos/gauges.js";
 export * from "./repos/board.js";
 export * from "./repos/case-view.js";
 export * from "./repos/case-search.js";
+export * from "./repos/lifecycle.js";

@@ -10,6 +10,7 @@ import { createSender } from "../outbox/sender-from-config.js";
 import { createSource, mailboxInfo, mailboxPollMs } from "../sources/from-config.js";
 import { inboundDepsFor } from "../inbound/deps-from-config.js";
 import { digestTick } from "../digest/job.js";
+import { lifecycleNoticesTick } from "../lifecycle/notices-job.js";
 import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { erasePersonalData } from "../retention/personal-data.js";
 import { deskFromConfig } from "../desk.js";
@@ -155,6 +156,18 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
       }
     },
   };
+  // [001] lifecycle notices are a matter of days (half a year ahead): looking once an hour is plenty.
+  let lifecycleRanAt = Number.NEGATIVE_INFINITY;
+  const lifecycle: Job = {
+    name: "lifecycle-notices",
+    run: async (signal) => {
+      const now = ctx.clock.now();
+      if (now - lifecycleRanAt < 3_600_000) return;
+      lifecycleRanAt = now;
+      const { queued } = await lifecycleNoticesTick({ db: ctx.database.db, desk, clock: ctx.clock, logger: ctx.logger.child({ subsystem: "lifecycle" }), signal });
+      if (queued > 0) outbox.wake();
+    },
+  };
   // With locks (what `start` passes), one worker per mailbox drains it: see mailbox-owner.ts.
   const owner = (i: number) => ({ locks: opts.locks!, mailbox: sources[i]!.info.name, clock: ctx.clock, logger: deps.logger, retryMs: opts.ownerRetryMs });
   const ownedJobs = opts.locks ? inboundJobs.map((j, i) => ownedJob(j, owner(i))) : inboundJobs;
@@ -162,7 +175,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   return {
     database,
     mailboxes,
-    jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, outboxJob] : [scheduler, digest, retention].map((job) => database.guard(job)),
+    jobs: opts.once ? [...ownedJobs, scheduler, digest, retention, lifecycle, outboxJob] : [scheduler, digest, retention, lifecycle].map((job) => database.guard(job)),
     services: opts.once ? [] : [...ownedServices, outbox],
     wakeOutbox: () => outbox.wake(),
     async close() {

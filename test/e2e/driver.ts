@@ -215,7 +215,7 @@ export async function startDriver(backend: Backend, policyId: string, start: num
     sent,
     async reset() {
       const s = schema;
-      for (const t of [s.erasurePeople, s.personalDataErasures, s.outbox, s.digestsSent, s.attachments, s.caseEvents, s.messages, s.cases, s.inboundRejections, s.processingAttempts, s.mailboxCursors, s.contacts, s.organizations, s.staff]) {
+      for (const t of [s.erasurePeople, s.personalDataErasures, s.outbox, s.digestsSent, s.lifecycleNotices, s.attachments, s.caseEvents, s.messages, s.cases, s.inboundRejections, s.processingAttempts, s.mailboxCursors, s.contacts, s.organizations, s.staff]) {
         await db.delete(t);
       }
       return seedStaff();

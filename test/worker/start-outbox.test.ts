@@ -53,9 +53,9 @@ describe.each(testDatabases())("start's outbox service on %s", (target) => {
     const once = buildWorker(ctx, { once: true });
     const running = buildWorker(ctx, { once: false });
     try {
-      expect(once.jobs.map((j) => j.name)).toEqual(["inbound:support", "scheduler", "digest", "retention", "outbox"]);
+      expect(once.jobs.map((j) => j.name)).toEqual(["inbound:support", "scheduler", "digest", "retention", "lifecycle-notices", "outbox"]);
       expect(once.services).toEqual([]);
-      expect(running.jobs.map((j) => j.name)).toEqual(["scheduler", "digest", "retention"]);
+      expect(running.jobs.map((j) => j.name)).toEqual(["scheduler", "digest", "retention", "lifecycle-notices"]);
       expect(running.services.map((s) => s.name)).toEqual(["inbound:support", "outbox"]);
     } finally {
       await Promise.all([once.close(), running.close()]);

@@ -8,3 +8,4 @@ export * from "./past-breaches.js";
 export * from "./installation.js";
 export * from "./erasure.js";
 export * from "./board.js";
+export * from "./lifecycle.js";
