@@ -6,3 +6,4 @@ export * from "./outbox.js";
 export { bytea, tstz } from "./columns.js";
 export * from "./past-breaches.js";
 export * from "./installation.js";
+export * from "./sla-rollup.js";
