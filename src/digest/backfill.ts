@@ -23,7 +23,7 @@ export interface BackfillProgress {
   skipped: Array<{ number: number; reason: string }>;
 }
 
-/** Runs batches until done or `budgetMs` has passed (the worker's tick goes on meanwhile). */
+/** Runs batches (at least one) until done or `budgetMs` has passed (the worker's tick goes on meanwhile). */
 export async function backfillRollup(db: Db, policies: Map<string, Policy>, clock: Clock, opts: { budgetMs?: number; batch?: number } = {}): Promise<BackfillProgress> {
   const started = clock.now();
   const progress: BackfillProgress = { done: false, evaluated: 0, skipped: [] };
@@ -31,7 +31,7 @@ export async function backfillRollup(db: Db, policies: Map<string, Policy>, cloc
   if (state.doneAt) return { ...progress, done: true };
   if (!state.startedAt) state = { ...state, startedAt: new Date(started) };
   const since = new Date(state.startedAt!.getTime() - 30 * DAY);
-  while (clock.now() - started < (opts.budgetMs ?? 2_000)) {
+  do {
     const now = clock.now();
     const next = await db.transaction(async (tx) => {
       const { ids, lastId } = await backfillBatch(tx, state.afterCaseId, since, opts.batch ?? 2_000);
@@ -50,6 +50,6 @@ export async function backfillRollup(db: Db, policies: Map<string, Policy>, cloc
     });
     state = next;
     if (state.doneAt) return { ...progress, done: true };
-  }
+  } while (clock.now() - started < (opts.budgetMs ?? 2_000));
   return progress;
 }

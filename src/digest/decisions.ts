@@ -26,7 +26,7 @@ export function decisionsOf(c: { caseId: number; policyId: string; severity: str
   for (const m of metrics) {
     const d = decision(m, now);
     if (!d || d.at > now) continue;
-    rows.push({ ...c, metric: m.metric, cycle: m.cycle, decidedAt: d.at, onTime: d.onTime, metAt: d.onTime ? null : m.metAt });
+    rows.push({ caseId: c.caseId, policyId: c.policyId, severity: c.severity, metric: m.metric, cycle: m.cycle, decidedAt: d.at, onTime: d.onTime, metAt: d.onTime ? null : m.metAt });
   }
   return rows;
 }
