@@ -27,7 +27,7 @@ CREATE TABLE "sla_rollup_backfill" (
 	"done_at" timestamp with time zone
 );
 --> statement-breakpoint
-ALTER TABLE "sla_decisions" ADD CONSTRAINT "sla_decisions_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sla_decisions" ADD CONSTRAINT "sla_decisions_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "sla_decisions_decided_at_idx" ON "sla_decisions" USING btree ("decided_at");--> statement-breakpoint
 CREATE INDEX "sla_decisions_label_idx" ON "sla_decisions" USING btree ("policy_id","severity");--> statement-breakpoint
 CREATE INDEX "sla_decisions_unmet_idx" ON "sla_decisions" USING btree ("case_id") WHERE not "sla_decisions"."on_time" and "sla_decisions"."met_at" is null;

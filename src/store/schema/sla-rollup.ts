@@ -19,7 +19,8 @@ export const slaDecisions = pgTable(
   {
     caseId: integer("case_id")
       .notNull()
-      .references(() => cases.id),
+      // Derived rows: a case deleted (tests, a retention purge) takes its decisions along.
+      .references(() => cases.id, { onDelete: "cascade" }),
     metric: text("metric").notNull(),
     cycle: integer("cycle").notNull(),
     policyId: text("policy_id").notNull(),
