@@ -3,7 +3,8 @@
  * with the command sequence ImapSource uses, in variants, over loopback and through a proxy that
  * delays every chunk by a fixed one-way latency (a remote server's round trip).
  *
- *   npx tsx bench/imap-fetch.ts [--n 2000] [--latency 0,2] [--batch 20,100] [--rounds 3] [--raw no]
+ *   npx tsx bench/imap-fetch.ts [--n 2000] [--latency 0,2] [--batch 20,100] [--rounds 3] [--raw no] [--smoke]
+ *   (--smoke: 50 messages, no latency, one batch size, one round; for CI. Without Dovecot it prints why and skips.)
  *
  * Variants: fetchAll vs iterating fetch(); NOOP before every SEARCH vs only when no backlog is known;
  * with and without the RFC822.SIZE round trip; and ImapSource itself (the path the worker uses).
@@ -14,7 +15,7 @@ import { ImapFlow } from "imapflow";
 import { SystemClock } from "../src/clock/clock.js";
 import { ImapSource } from "../src/sources/imap.js";
 import type { Cursor } from "../src/sources/types.js";
-import { startDovecot, type DovecotHarness } from "../harness/dovecot.js";
+import { dovecotSkipReason, startDovecot, type DovecotHarness } from "../harness/dovecot.js";
 
 /** Forwards TCP both ways, each chunk delayed by `oneWayMs` (order is kept: equal timers fire in order). */
 async function latencyProxy(target: { host: string; port: number }, oneWayMs: number): Promise<{ port: number; server: Server }> {
@@ -117,11 +118,18 @@ function arg(name: string, fallback: string): string {
   return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
 }
 
+const smoke = process.argv.includes("--smoke");
+
 async function main(): Promise<void> {
-  const n = Number(arg("n", "2000"));
-  const latencies = arg("latency", "0,2").split(",").map(Number);
-  const batches = arg("batch", "20,100").split(",").map(Number);
-  const rounds = Number(arg("rounds", "3"));
+  const n = Number(arg("n", smoke ? "50" : "2000"));
+  const latencies = arg("latency", smoke ? "0" : "0,2").split(",").map(Number);
+  const batches = arg("batch", smoke ? "20" : "20,100").split(",").map(Number);
+  const rounds = Number(arg("rounds", smoke ? "1" : "3"));
+  const noDovecot = dovecotSkipReason();
+  if (noDovecot && smoke) {
+    console.log(`imap-fetch --smoke skipped: ${noDovecot}`);
+    return;
+  }
   const raw = arg("raw", "yes") !== "no";
   const variants: Variant[] = [
     { name: "fetchAll, NOOP always (before)", noop: "always", sizes: false, iterate: false },

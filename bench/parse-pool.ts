@@ -5,7 +5,7 @@
  * the main thread stays free for IMAP and Postgres) and CPU per MB over all threads (the pool's overhead;
  * unlike the rates, not much affected by other load on the machine). No IMAP or database here.
  *
- *   npx tsx bench/parse-pool.ts [--n 2000] [--window 8]
+ *   npx tsx bench/parse-pool.ts [--n 2000] [--window 8] [--smoke]     (--smoke: 50 messages; for CI)
  */
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -61,7 +61,7 @@ function parseArgs(argv: string[]): { n: number; window: number } {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} must be a positive integer, got ${argv[at + 1]}`);
     return value;
   };
-  return { n: int("--n", 2000), window: int("--window", 8) };
+  return { n: int("--n", argv.includes("--smoke") ? 50 : 2000), window: int("--window", 8) };
 }
 
 async function main(): Promise<void> {

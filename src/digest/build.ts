@@ -30,6 +30,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export interface DigestCase {
+  /** The case row's id, when loaded from the store (the rollup's backfill keys by it). */
+  id?: number;
   number: number;
   subject: string;
   status: CaseStatus;
@@ -126,16 +128,31 @@ export interface DigestData {
   lifecycle?: UpcomingMilestone[];
 }
 
+/** The counts and lists a digest is made of, before sorting and labelling (buildDigest, or from-rollup.ts). */
+export interface DigestParts {
+  breaches: BreachRow[];
+  atRisk: AtRiskRow[];
+  /** Open and waiting cases, counted per severity label and organization name. */
+  open: Array<{ severity: string; organization: string; count: number }>;
+  /** Per severity label: decisions in the last 7 and 30 days; a label with a decision older than that has zeros. */
+  attainment: Map<string, { last7: Attainment; last30: Attainment }>;
+  /** The policies of the cases read: they order the severity labels. */
+  policies: Policy[];
+}
+
 export function buildDigest(input: DigestInput): DigestData {
-  const { now } = input;
-  const ranks = severityRanks(input.cases);
+  return assembleDigest(input, digestParts(input.cases, input.now));
+}
+
+/** Breaches, cases at risk, open counts and attainment of these evaluated cases at `now`. */
+export function digestParts(cases: DigestCase[], now: Instant): DigestParts {
   const breaches: BreachRow[] = [];
   const atRisk: AtRiskRow[] = [];
   const tally = new Tally();
   // One horizon per calendar: cases share a handful of calendars, and the luxon day arithmetic is the slow part.
   const horizons = new Map<BusinessCalendar, Instant>();
   const horizonOf = (cal: BusinessCalendar) => horizons.get(cal) ?? horizons.set(cal, endOfNextBusinessDay(cal, now)).get(cal)!;
-  for (const c of input.cases) {
+  for (const c of cases) {
     const horizon = horizonOf(calendarsForPolicy(c.policy, c.customerZone)("business"));
     for (const m of c.metrics) {
       const ref = refOf(c, m);
@@ -145,21 +162,35 @@ export function buildDigest(input: DigestInput): DigestData {
       tally.add(severityLabel(c), m, now);
     }
   }
-  const open = input.cases.filter((c) => c.status === "open" || c.status === "waiting");
+  const open = cases.filter((c) => c.status === "open" || c.status === "waiting").map((c) => ({ severity: severityLabel(c), organization: c.organization, count: 1 }));
+  return { breaches, atRisk, open, attainment: tally.bySeverity, policies: [...new Set(cases.map((c) => c.policy))] };
+}
+
+/** The digest from its parts: sorted, labelled, totalled. */
+export function assembleDigest(input: Omit<DigestInput, "cases">, parts: DigestParts): DigestData {
+  const { now } = input;
+  const ranks = severityRanks(parts.policies);
   const bySeverity = (a: string, b: string) => (ranks.get(a) ?? Infinity) - (ranks.get(b) ?? Infinity) || a.localeCompare(b);
-  breaches.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
-  atRisk.sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
+  const breaches = [...parts.breaches].sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
+  const atRisk = [...parts.atRisk].sort((a, b) => a.dueAt - b.dueAt || a.caseNumber - b.caseNumber);
+  const all = { last7: blank(), last30: blank() };
+  for (const r of parts.attainment.values()) for (const key of ["last7", "last30"] as const) {
+    all[key].met += r[key].met;
+    all[key].total += r[key].total;
+  }
   return {
     now,
     zone: input.zone,
     day: localDay(now, input.zone),
     breaches,
     atRisk,
-    openTotal: open.length,
-    openBySeverity: countBy(open, severityLabel).sort((a, b) => bySeverity(a.label, b.label)),
-    openByOrganization: countBy(open, (c) => c.organization).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
-    attainment: tally.rows().sort((a, b) => bySeverity(a.severity, b.severity)),
-    attainmentTotal: tally.total(),
+    openTotal: parts.open.reduce((n, o) => n + o.count, 0),
+    openBySeverity: sumBy(parts.open, (o) => o.severity).sort((a, b) => bySeverity(a.label, b.label)),
+    openByOrganization: sumBy(parts.open, (o) => o.organization).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
+    attainment: [...parts.attainment]
+      .map(([severity, r]) => ({ severity, last7: withRate(r.last7), last30: withRate(r.last30) }))
+      .sort((a, b) => bySeverity(a.severity, b.severity)),
+    attainmentTotal: { last7: withRate(all.last7), last30: withRate(all.last30) },
     empty: breaches.length === 0 && atRisk.length === 0,
     intake: input.intake ? { ...input.intake, refusedTotal: total(input.intake.refused), quarantinedTotal: total(input.intake.quarantined) } : null,
     nearQuota: input.nearQuota ?? [],
@@ -201,9 +232,9 @@ export function decision(m: MetricStatus, now: Instant): { at: Instant; onTime: 
   return null;
 }
 
-class Tally {
-  private readonly bySeverity = new Map<string, { last7: Attainment; last30: Attainment }>();
-  private readonly all = { last7: blank(), last30: blank() };
+/** Decisions counted per severity label; `add` opens a label's row for any decision up to now, however old. */
+export class Tally {
+  readonly bySeverity = new Map<string, { last7: Attainment; last30: Attainment }>();
 
   add(severity: string, m: MetricStatus, now: Instant): void {
     const d = decision(m, now);
@@ -213,35 +244,26 @@ class Tally {
     for (const [days, key] of [[7, "last7"], [30, "last30"]] as const) {
       if (d.at <= now - days * DAY) continue;
       count(row[key], d.onTime);
-      count(this.all[key], d.onTime);
     }
-  }
-
-  rows(): AttainmentRow[] {
-    return [...this.bySeverity].map(([severity, r]) => ({ severity, last7: withRate(r.last7), last30: withRate(r.last30) }));
-  }
-
-  total(): { last7: Attainment; last30: Attainment } {
-    return { last7: withRate(this.all.last7), last30: withRate(this.all.last30) };
   }
 }
 
-const blank = (): Attainment => ({ met: 0, total: 0, rate: null });
+export const blank = (): Attainment => ({ met: 0, total: 0, rate: null });
 function count(a: Attainment, onTime: boolean): void {
   a.total++;
   if (onTime) a.met++;
 }
 const withRate = (a: Attainment): Attainment => ({ ...a, rate: a.total === 0 ? null : a.met / a.total });
 
-function countBy<T>(items: T[], key: (item: T) => string): CountRow[] {
+function sumBy<T extends { count: number }>(items: T[], key: (item: T) => string): CountRow[] {
   const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + item.count);
   return [...counts].map(([label, count]) => ({ label, count }));
 }
 
 /** Qualified severity labels, policy by policy (by id), each in the order its policy lists them (most urgent first). */
-function severityRanks(cases: DigestCase[]): Map<string, number> {
-  const policies = [...new Set(cases.map((c) => c.policy))].sort((a, b) => a.id.localeCompare(b.id));
+function severityRanks(read: Policy[]): Map<string, number> {
+  const policies = [...new Set(read)].sort((a, b) => a.id.localeCompare(b.id));
   const ranks = new Map<string, number>();
   policies.forEach((policy, p) => policy.severities.forEach((s, i) => ranks.set(severityLabel({ policy, severity: s }), p * 1000 + i)));
   return ranks;

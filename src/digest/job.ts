@@ -14,9 +14,11 @@ import { digestWasSent, markDigestSent } from "../store/repos/outbox.js";
 import { listStaff, type Staff } from "../store/repos/staff.js";
 import { retryTransient } from "../store/retry.js";
 import type { Desk } from "../desk.js";
-import { buildDigest, type DigestData } from "./build.js";
+import { assembleDigest, digestParts, type DigestData, type DigestParts } from "./build.js";
+import { backfillRollup } from "./backfill.js";
+import { canUseRollup, digestPartsFromRollup } from "./from-rollup.js";
 import { instantAt, localDay } from "./days.js";
-import { loadDigestCases, loadIntakeCounts, loadNearQuota, type LoadedDigestCases } from "./load.js";
+import { loadDigestCases, loadIntakeCounts, loadNearQuota } from "./load.js";
 import { renderDigest, type RenderedDigest } from "./render.js";
 
 export type DigestLogger = WorkLogger;
@@ -63,16 +65,17 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   const { db, desk, logger } = opts;
   const now = opts.clock.now();
   const summary: DigestTickSummary = { queued: 0, quiet: 0, failed: 0 };
+  await backfillOnFirstRun(db, desk, opts.clock, logger);
   const due = await dueManagers(db, desk, now, opts.localTime ?? "08:00", logger);
   if (due.length === 0) return summary;
   // Every manager sees the same cases; only the zone (day names, times) differs, so load once.
-  const loaded = await loadForDigest(db, desk, now, logger);
+  const parts = await loadForDigest(db, desk, now, logger);
   const nearQuota = await loadNearQuota(db, desk.policies, now);
   const lifecycle = await loadUpcomingMilestones(db, desk.policies, now);
   for (const { manager, day, zone } of due) {
     try {
       const intake = await loadIntakeCounts(db, manager.id, day, now);
-      const data = buildDigest({ cases: loaded.cases, zone, now, intake, nearQuota, lifecycle });
+      const data = assembleDigest({ zone, now, intake, nearQuota, lifecycle }, parts);
       // One transaction, safe to run again: a day already recorded comes back "taken".
       const outcome = await retryTransient(() => recordAndQueue(db, desk, manager, day, data, now, opts.sendEmpty ?? true), { signal: opts.signal });
       if (outcome === "queued") summary.queued++;
@@ -86,12 +89,37 @@ export async function digestTick(opts: DigestTickOptions): Promise<DigestTickSum
   return summary;
 }
 
-async function loadForDigest(db: Db, desk: Desk, now: number, logger: DigestLogger): Promise<LoadedDigestCases> {
-  const loaded = await loadDigestCases(db, desk.policies, now);
-  if (loaded.skipped.length > 0) {
-    logger.warn({ count: loaded.skipped.length, cases: loaded.skipped.slice(0, 20) }, "digest leaves out cases it cannot evaluate");
+/** A preview prints the digest; cases it leaves out are the worker's to warn about, as before. */
+const silentLogger: DigestLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Databases whose rollup backfill is known to be done (one state query per process, not per tick). */
+const backfilled = new WeakSet<Db>();
+
+/** The digest's rollup for cases that predate it, a time-boxed step per tick until done (backfill.ts). */
+async function backfillOnFirstRun(db: Db, desk: Desk, clock: Clock, logger: DigestLogger): Promise<void> {
+  if (backfilled.has(db)) return;
+  try {
+    const progress = await backfillRollup(db, desk.policies, clock);
+    if (progress.skipped.length > 0) logger.warn({ count: progress.skipped.length, cases: progress.skipped.slice(0, 20) }, "digest rollup backfill leaves out cases it cannot evaluate");
+    if (progress.evaluated > 0 || !progress.done) logger.info({ evaluated: progress.evaluated, done: progress.done }, "digest rollup backfill");
+    if (progress.done) backfilled.add(db);
+  } catch (error) {
+    logger.error({ error: (error as Error).message }, "digest rollup backfill failed; the digest evaluates every case until it is done; will try again next tick");
   }
-  return loaded;
+}
+
+/**
+ * What every manager's digest at `now` is made of: from the rollup when it covers `now`, else (backfill not
+ * done, or a preview of a past day) by evaluating every case the digest reads.
+ */
+async function loadForDigest(db: Db, desk: Desk, now: number, logger: DigestLogger): Promise<DigestParts> {
+  const { parts, skipped } = (await canUseRollup(db, now))
+    ? await digestPartsFromRollup(db, desk.policies, now)
+    : await loadDigestCases(db, desk.policies, now).then((loaded) => ({ parts: digestParts(loaded.cases, now), skipped: loaded.skipped }));
+  if (skipped.length > 0) {
+    logger.warn({ count: skipped.length, cases: skipped.slice(0, 20) }, "digest leaves out cases it cannot evaluate");
+  }
+  return parts;
 }
 
 /** "taken": another worker or tick recorded this day first, so nothing is queued. */
@@ -126,11 +154,11 @@ function digestOutgoing(desk: Desk, manager: Staff, key: string, mail: RenderedD
  * The digest a manager would get at `now`, rendered, without recording or queuing anything
  * (`support-inbox digest preview`).
  */
-export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: number): Promise<RenderedDigest & { data: DigestData }> {
-  const { cases } = await loadDigestCases(db, desk.policies, now);
+export async function previewDigest(db: Db, desk: Desk, manager: Staff, now: number, logger?: DigestLogger): Promise<RenderedDigest & { data: DigestData }> {
+  const parts = await loadForDigest(db, desk, now, logger ?? silentLogger);
   const zone = managerZone(manager, desk);
   const intake = await loadIntakeCounts(db, manager.id, localDay(now, zone), now);
-  const data = buildDigest({ cases, zone, now, intake, nearQuota: await loadNearQuota(db, desk.policies, now), lifecycle: await loadUpcomingMilestones(db, desk.policies, now) });
+  const data = assembleDigest({ zone, now, intake, nearQuota: await loadNearQuota(db, desk.policies, now), lifecycle: await loadUpcomingMilestones(db, desk.policies, now) }, parts);
   return { ...renderDigest(desk.templates, data), data };
 }
 

@@ -34,8 +34,9 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now: number): Promise<LoadedDigestCases> {
-  const rows = await listDigestCases(db, new Date(now - 30 * DAY), new Date(now));
+/** `onlyIds`: evaluate just those of the digest's cases (from-rollup.ts), not all of them. */
+export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now: number, onlyIds?: number[]): Promise<LoadedDigestCases> {
+  const rows = await listDigestCases(db, new Date(now - 30 * DAY), new Date(now), onlyIds);
   const skipped = rows
     .filter((r) => !policies.has(r.policyId))
     .map((r) => ({ number: r.number, reason: `policy "${r.policyId}" is not loaded` }));
@@ -62,6 +63,7 @@ export async function loadDigestCases(db: Db, policies: Map<string, Policy>, now
       continue;
     }
     result.push({
+      id: r.id,
       number: r.number,
       subject: r.subject,
       status: r.status,

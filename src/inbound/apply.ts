@@ -7,6 +7,7 @@
  */
 import type { InboundDecision, NewCasePlan, ThreadPlan } from "../cases/inbound-decision.js";
 import { acknowledgmentMessage, planCaseOpening } from "../cases/opening.js";
+import { recordDecisions } from "../digest/record.js";
 import { newCaseNotice, newCaseRecipients } from "../cases/new-case-notice.js";
 import { messageIdentity, messageRecord, receiptInstant, rejectionRecord, type InboundSource, type RejectionRecord } from "../cases/records.js";
 import { refusalMessage } from "../cases/refusal.js";
@@ -142,6 +143,9 @@ async function openCases(tx: Db, desk: Desk, facts: BatchFacts, stored: Stored[]
   const [numbers, dtcs, staff, installation] = await Promise.all([nextCaseNumbers(tx, opening.length), activeDtcsOf(tx, ccOrgs), listStaff(tx, { activeOnly: true }), installationId(tx)]);
   const created = await insertCases(tx, plans.map((p, i) => ({ ...p.opening.values, number: numbers[i]! })));
   const byNumber = new Map(created.map((c) => [c.number, c]));
+  // A mail read late can open a case with a metric already missed: the digest's rollup records it now.
+  const evaluated = plans.map((p, i) => ({ caseId: byNumber.get(numbers[i]!)!.id, policyId: p.opening.values.policyId, severity: p.opening.values.severity, metrics: p.opening.values.slaState.metrics }));
+  await recordDecisions(tx, evaluated, now, { newCases: true });
   const at = new Date(now);
   const result: OpenedCases = { numbers: new Map(), mail: [] };
   const events: Parameters<typeof insertCaseEvents>[1] = [];

@@ -1,7 +1,7 @@
 /**
  * A case's SLA state kept true: after any change to a case (a reply, a command, a reopen) its SLA is
  * evaluated again from the whole trail, and the snapshot and the scheduler's index are stored, in the
- * caller's transaction.
+ * caller's transaction, with the digest's rollup (src/digest/record.ts).
  */
 import { evaluateTrail, nextActionDate, policyOf, slaSnapshot } from "../cases/case-sla.js";
 import { TIMELINE_EVENT_KINDS, type StoredEvent } from "../cases/timeline.js";
@@ -10,6 +10,7 @@ import { AppError } from "../errors.js";
 import type { SlaEvaluation } from "../sla/types.js";
 import type { Db } from "../store/database.js";
 import { getCaseWithParties, listTrailEvents, saveCaseSla } from "../store/repos/case-sla.js";
+import { recordDecisions } from "../digest/record.js";
 
 /** The clock-moving part of several cases' trails in one query, oldest first per case. */
 export async function loadTrails(db: Db, caseIds: number[]): Promise<Map<number, StoredEvent[]>> {
@@ -27,5 +28,6 @@ export async function refreshCaseSla(tx: Db, desk: Desk, caseId: number, now: nu
   const facts = { entitlements: org.entitlements, customerZone: row.requesterZone ?? org.timeZone, closedDates: org.closedDates, contract: org.contract, agreement: org.agreement };
   const evaluation = evaluateTrail(policyOf(desk.policies, c), trail, facts, c.remindersSent, now);
   await saveCaseSla(tx, { caseId, slaState: slaSnapshot(evaluation, now), nextActionAt: nextActionDate(evaluation, now) }, new Date(now));
+  await recordDecisions(tx, [{ caseId, policyId: c.policyId, severity: c.severity, metrics: evaluation.metrics }], now);
   return evaluation;
 }

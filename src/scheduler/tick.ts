@@ -22,6 +22,7 @@ import type { Desk } from "../desk.js";
 import { evaluateTrail, policyOf, slaSnapshot } from "../cases/case-sla.js";
 import { loadTrails } from "./case-sla.js";
 import { recipientsFor, type StaffMember } from "../correspondence/recipients.js";
+import { recordDecisions, type EvaluatedCase } from "../digest/record.js";
 
 export type TickLogger = Pick<WorkLogger, "info" | "error">;
 
@@ -104,6 +105,8 @@ interface CasePlan {
   mail: NewOutgoing[];
   events: Array<{ caseNumber: number; data: Record<string, unknown> }>;
   update: { remindersSent: string[]; slaState: unknown; nextActionAt: Date | null };
+  /** The new evaluation, for the digest's rollup; absent when the evaluation failed (nothing changes). */
+  evaluated?: EvaluatedCase;
 }
 
 function planCase(
@@ -132,6 +135,7 @@ function planCase(
       slaState: slaSnapshot(evaluation, now),
       nextActionAt: evaluation.nextActionAt === null ? null : new Date(evaluation.nextActionAt),
     },
+    evaluated: { caseId: c.id, policyId: c.policyId, severity: c.severity, metrics: evaluation.metrics },
   };
   for (const reminder of evaluation.due) {
     const status = evaluation.metrics.find((m) => m.metric === reminder.metric && m.cycle === reminder.cycle);
@@ -157,6 +161,7 @@ async function applyPlans(tx: Db, plans: CasePlan[], now: number): Promise<numbe
   const events = plans.flatMap((p) => p.events.map((e) => ({ caseId: p.caseId, at: new Date(now), actor: "system", kind: "reminder-queued", data: e.data })));
   for (const part of chunk(events, 1000)) await appendEvents(tx, part);
   for (const part of chunk(plans, 1000)) await saveCaseSlaMany(tx, part.map((p) => ({ caseId: p.caseId, ...p.update })), new Date(now));
+  await recordDecisions(tx, plans.flatMap((p) => (p.evaluated ? [p.evaluated] : [])), now);
   return queued;
 }
 

@@ -11,6 +11,10 @@ import type { Db } from "../../src/store/index.js";
 import type { Desk } from "../../src/desk.js";
 import { staff } from "../../src/store/schema/index.js";
 import { eq } from "drizzle-orm";
+import { loadBundledPolicies } from "../../src/policy/load.js";
+import { refreshCaseSla } from "../../src/scheduler/case-sla.js";
+
+const seedPolicies = new Map([...loadBundledPolicies(), ["test", testPolicy()]]);
 
 export { NOW };
 
@@ -57,6 +61,8 @@ export async function seedWeek(db: Db, policyId = "test"): Promise<Seeded> {
     });
     if (row.number !== c.number) throw new Error(`seed: expected case #${c.number}, got #${row.number} (database not fresh?)`);
     for (const e of trail) await store.appendEvent(db, { caseId: row.id, at: new Date(e.at), actor: "system", kind: e.kind, data: e.data });
+    // As the worker leaves every case: its SLA evaluated after its last change (the scheduler's index, the digest's rollup).
+    await refreshCaseSla(db, { ...testDesk(), policies: seedPolicies }, row.id, trail[trail.length - 1]!.at);
   }
   const ny = await store.createStaff(db, { email: "nora@vendor.example", name: "Nora", role: "manager", timeZone: "America/New_York" });
   const la = await store.createStaff(db, { email: "luis@vendor.example", name: "Luis", role: "manager", timeZone: "America/Los_Angeles" });

@@ -19,8 +19,10 @@ export interface DigestCaseRow {
 /**
  * Open cases plus the others updated after `since` (an index scan on status for the open ones, on
  * updated_at for the recent ones), none opened after `now`: a preview of a past day must not see them.
+ * `onlyIds`: just those of these cases (the digest from the rollup evaluates a few afresh).
  */
-export async function listDigestCases(db: Db, since: Date, now: Date): Promise<DigestCaseRow[]> {
+export async function listDigestCases(db: Db, since: Date, now: Date, onlyIds?: number[]): Promise<DigestCaseRow[]> {
+  const digestCase = and(or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))), lte(cases.openedAt, now));
   return db
     .select({
       id: cases.id,
@@ -33,7 +35,7 @@ export async function listDigestCases(db: Db, since: Date, now: Date): Promise<D
       requesterId: cases.requesterId,
     })
     .from(cases)
-    .where(and(or(inArray(cases.status, OPEN), and(notInArray(cases.status, OPEN), gt(cases.updatedAt, since))), lte(cases.openedAt, now)));
+    .where(onlyIds ? and(sql`${cases.id} = any(${sql.param(onlyIds)}::int[])`, digestCase) : digestCase);
 }
 
 /** When the manager's previous digest (of a day before `day`) was recorded; null for the first one. */
@@ -55,4 +57,10 @@ export async function rejectionCounts(db: Db, since: Date, now: Date): Promise<A
     .where(and(inArray(inboundRejections.disposition, ["refused", "quarantined"]), gt(inboundRejections.at, since), lte(inboundRejections.at, now)))
     .groupBy(inboundRejections.disposition, inboundRejections.reasonCode)
     .orderBy(asc(inboundRejections.disposition), asc(inboundRejections.reasonCode));
+}
+
+/** The latest time a case was saved (its SLA evaluated or its row changed); null without cases. */
+export async function lastCaseUpdate(db: Db): Promise<Date | null> {
+  const [row] = await db.select({ at: cases.updatedAt }).from(cases).orderBy(desc(cases.updatedAt)).limit(1);
+  return row?.at ?? null;
 }

@@ -9,3 +9,4 @@ export * from "./installation.js";
 export * from "./erasure.js";
 export * from "./board.js";
 export * from "./lifecycle.js";
+export * from "./sla-rollup.js";
