@@ -3,10 +3,13 @@
  * (no browser download). A staff member asks for a link, opens the one the outbox holds, sees the queue,
  * filters it, opens a case, downloads an attachment (the bytes stored), and watches a countdown change when
  * the clock moves (the page's script refetches it). The pages break no CSP rule. Screenshots of the queue
- * and a case page go to docs/ for the README. Skipped, with the reason printed, only when chromium is absent.
+ * and a case page are taken every run; they replace docs/board-*.png (the README's) only with
+ * UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it found it. Skipped, with the reason printed,
+ * only when chromium is absent.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -25,7 +28,7 @@ if (!present) console.warn(`board browser test skipped: ${CHROMIUM} is absent (a
 
 const mailbox = { name: "support", address: SUPPORT, defaultPolicy: "vantiq", folder: "INBOX", usesCursor: false };
 const fixture = (name: string) => readFile(join(import.meta.dirname, "..", "fixtures", "mail", name));
-const docs = join(import.meta.dirname, "..", "..", "docs");
+const docs = process.env.UPDATE_SCREENSHOTS === "1" ? join(import.meta.dirname, "..", "..", "docs") : mkdtempSync(join(tmpdir(), "board-shots-"));
 
 describe.skipIf(!present)("the board in headless Chromium", () => {
   const target = testDatabases()[0]!;
