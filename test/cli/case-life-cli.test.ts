@@ -113,7 +113,7 @@ const opened = Date.now() - 4 * DAY;
     expect(view.thread.map((e: { direction: string; kind: string | null }) => [e.direction, e.kind])).toEqual(
       expect.arrayContaining([["received", null], ["sent", "acknowledgment"], ["sent", "relay"]]),
     );
-    expect(view.thread[0]).toMatchObject({ direction: "received", author: "lucas@sertao.example", firstLines: ["Name: Lucas Prado", "Company: Sertao", "Severity: P2"] });
+    expect(view.thread[0]).toMatchObject({ direction: "received", author: "lucas@sertao.example", firstLines: ["Name: Lucas Prado", "Company: Sertao", "Severity: P3"] });
     expect(view.attachments).toEqual([expect.objectContaining({ filename: "heap.hprof", size: heap.length, stored: true })]);
     expect(view.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(["opened", "staff-replied", "status-changed"]));
     expect(view.openedAt).toBe(new Date(Math.floor(opened / 1000) * 1000).toISOString());
