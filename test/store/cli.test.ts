@@ -96,6 +96,13 @@ describe.each(cliVariants())("store CLI on %s", (variant) => {
     expect((await inspect((db) => store.requireOrganizationByName(db, "Acme"))).engineerId).toBe(ada!.id);
     expect(await run("org", "set", "Initech", "--no-engineer")).toMatchObject({ code: 0, stdout: '"Initech": no engineer of its own\n' });
     expect((await inspect((db) => store.requireOrganizationByName(db, "Initech"))).engineerId).toBeNull();
+    // What org add set, org set changes: a repeated flag replaces the list, "none" empties it.
+    const changed = await run("org", "set", "Initech", "--tz", "Europe/Berlin", "--plan", "gold", "--domain", "initech.example", "--domain", "Initech.DE", "--closed", "2026-12-24");
+    expect(changed).toMatchObject({ code: 0, stdout: '"Initech": timeZone Europe/Berlin; plan gold; domains initech.example, initech.de; closedDates 2026-12-24\n' });
+    expect(await run("org", "set", "Initech", "--tz", "Mars/Base")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown time zone "Mars/Base"') });
+    expect(await run("org", "set", "Initech", "--closed", "2026-13-01")).toMatchObject({ code: 1, stderr: expect.stringContaining("--closed") });
+    expect(await run("org", "set", "Initech", "--domain", "none", "--plan", "none")).toMatchObject({ code: 0 });
+    expect(await inspect((db) => store.requireOrganizationByName(db, "Initech"))).toMatchObject({ timeZone: "Europe/Berlin", plan: null, domains: [], closedDates: ["2026-12-24"] });
   });
 
   it("case list and case show print the case with its events and messages", async () => {
@@ -114,7 +121,7 @@ describe.each(cliVariants())("store CLI on %s", (variant) => {
     expect((await run("case", "list", "--status", "open", "--org", "Acme")).stdout).toMatch(new RegExp(`#${number}\\s+open\\s+1\\s+Acme`));
     expect(await run("case", "list", "--status", "pending")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown status "pending"') });
     const shown = JSON.parse((await run("case", "show", String(number), "--json")).stdout);
-    expect(shown).toMatchObject({ case: { number, subject: "Skates on fire" }, events: [{ kind: "opened" }], messages: [{ messageId: "<a@acme.example>" }] });
+    expect(shown).toMatchObject({ number, subject: "Skates on fire", events: [{ kind: "opened" }], thread: [{ direction: "received", subject: "Skates on fire", firstLines: ["help"] }] });
     expect((await run("case", "show", `#${number}`)).stdout).toContain(`Case #${number}: Skates on fire`);
     expect(await run("case", "show", "999")).toMatchObject({ code: 1, stderr: expect.stringContaining("no case #999") });
   });

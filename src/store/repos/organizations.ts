@@ -94,3 +94,12 @@ export async function setAgreement(db: Db, id: number, agreement: Agreement | nu
   if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
   return row;
 }
+
+/** What `org add` sets and `org set` may change later: zone, plan, mail domains, entitlements, closed days. Checked by the caller. */
+export type OrganizationProfile = Partial<Pick<Organization, "timeZone" | "plan" | "domains" | "entitlements" | "closedDates">>;
+
+export async function setOrganizationProfile(db: Db, id: number, profile: OrganizationProfile): Promise<Organization> {
+  const [row] = await db.update(organizations).set(profile).where(eq(organizations.id, id)).returning();
+  if (!row) throw new AppError("E_NOT_FOUND", `no organization with id ${id}`);
+  return row;
+}
