@@ -28,6 +28,8 @@ export interface CaseChange {
   /** The staff member's message row when the change came by mail: its mail is keyed by it, its time entries name it. */
   messageRowId: number | null;
   now: number;
+  /** When it happened, for the trail: a mail's receipt (a reply read late still counts when it came); now otherwise. */
+  at?: number;
 }
 
 export interface CaseChangeResult {
@@ -50,7 +52,7 @@ export async function applyCaseChange(
   const { desk, caseRow, actor, commands, messageRowId, now } = change;
   const recorded: CaseChangeResult["recorded"] = [];
   const record = async (e: PlannedEvent) => {
-    const row = await appendEvent(tx, { caseId: caseRow.id, at: new Date(now), actor, kind: e.kind, data: e.data });
+    const row = await appendEvent(tx, { caseId: caseRow.id, at: new Date(change.at ?? now), actor, kind: e.kind, data: e.data });
     recorded.push({ id: row.id, kind: row.kind });
   };
   const reachable = commands.some((c) => c.kind === "contact") ? contactReachable((await loadTrails(tx, [caseRow.id])).get(caseRow.id) ?? []) : true;

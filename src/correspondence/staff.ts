@@ -45,7 +45,7 @@ export async function applyStaffMessage(tx: Db, input: StaffMessageInput): Promi
   // A message that is only commands (no words for the customer) changes the case but is not a reply. The
   // quoted history does not count: "#assign me" over a quoted new-case mail must not relay that mail.
   const hasText = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim() !== "";
-  const change = { desk, caseRow, actor, commands: parsed.commands, messageRowId: message.id, now };
+  const change = { desk, caseRow, actor, commands: parsed.commands, messageRowId: message.id, now, ...(input.at === undefined ? {} : { at: input.at }) };
   const { plan, caseRow: updated, queued: changed } = await applyCaseChange(tx, change, async (recordBetween) => {
     if (parsed.commands.some((c) => c.kind === "comment")) {
       const note = parseCommands(message.text, { policy, staff, self: staffMember.email }).body.trim();
