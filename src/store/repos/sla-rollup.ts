@@ -137,6 +137,11 @@ export async function digestCandidateCases(db: Db, now: Date, dayAgo: Date, hori
     db,
     sql`select id from cases where next_action_at <= ${horizon.toISOString()}::timestamptz
         union
+        -- A clock still running at its last evaluation with its due time by the horizon: at risk, or missed since
+        -- without a decision stored (evaluated at the very instant it fell due, with no next action after it).
+        -- case_next_due_ms and its index come from migration 0010 (the board's queue order).
+        select id from cases where status in ('open', 'waiting') and case_next_due_ms(sla_state) <= ${horizon.getTime()}
+        union
         select d.case_id from ${slaDecisions} d join cases c on c.id = d.case_id
         where not d.on_time and d.met_at is null and c.status in ('open', 'waiting')
         union
