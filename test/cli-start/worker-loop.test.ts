@@ -134,4 +134,23 @@ describe("installShutdownHandlers", () => {
     remove();
     expect(proc.listenerCount("SIGINT") + proc.listenerCount("SIGTERM")).toBe(0);
   });
+
+  it("takes the same signal delivered twice at once (a process group behind npm start) as one graceful stop", () => {
+    const proc = new EventEmitter();
+    const controller = new AbortController();
+    const exits: number[] = [];
+    const clock = new ManualClock("2026-12-05T09:00:00Z");
+    const { logger, lines } = capturingLogger();
+    installShutdownHandlers({ controller, logger, forceExit: (code) => exits.push(code), processLike: proc as unknown as NodeJS.Process, clock });
+
+    proc.emit("SIGTERM", "SIGTERM");
+    clock.advance(20);
+    proc.emit("SIGTERM", "SIGTERM"); // the wrapper's forward of the same kill
+    expect(controller.signal.aborted).toBe(true);
+    expect(exits).toEqual([]);
+    expect(lines.some((l) => String(l.msg).startsWith("same signal again at once"))).toBe(true);
+    clock.advance(2_000);
+    proc.emit("SIGTERM", "SIGTERM"); // a person insisting
+    expect(exits).toEqual([130]);
+  });
 });
