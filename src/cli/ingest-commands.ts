@@ -6,7 +6,10 @@
  * and this module is not even loaded; this is the path without a worker, and the one `--dry-run` takes.
  * Nothing is sent here: the worker's outbox loop delivers the acknowledgment.
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { loadConfig } from "../config/load.js";
 import { createCliContext, type AppContext } from "../context.js";
 import { isUndefinedTable } from "../store/errors.js";
 import { deskFromConfig } from "../desk.js";
@@ -53,6 +56,8 @@ const out = processOutput;
 /** Returns the exit code; every message to the operator goes to stderr, stdout is the result only. */
 export async function runIngest(opts: IngestOptions, configPath: string | undefined, raw: Buffer): Promise<number> {
   if (raw.length === 0) return ingestFail(out, 1, "no message on stdin: pipe one RFC 5322 message in, e.g. support-inbox ingest < message.eml");
+  const missing = missingEmbeddedDatabase(configPath);
+  if (missing) return ingestFail(out, opts.dryRun ? 1 : EX_TEMPFAIL, missing);
   let ctx: AppContext;
   try {
     // A dry run must not write, not even pending migrations.
@@ -85,4 +90,23 @@ async function dryRun(deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boole
     const hint = isUndefinedTable(error) ? " (the database has no tables yet: run `support-inbox migrate` first)" : "";
     return ingestFail(out, 1, `dry run failed: ${messageOf(error)}${hint}`);
   }
+}
+
+/**
+ * A pipe run outside the worker's directory (no `directory=` in master.cf, a relative dataDir) would create
+ * a new, empty embedded database there and file the mail into it, where no worker reads it and no
+ * organization is known: the message is refused rather than lost that way (75: the MTA keeps it). Null when
+ * the database is Postgres or the embedded one exists; a config that cannot be read is left to the context.
+ */
+function missingEmbeddedDatabase(configPath: string | undefined): string | null {
+  let dataDir: string;
+  try {
+    const { config } = loadConfig({ path: configPath, env: process.env });
+    if (config.database.url || config.database.dataDir.startsWith("memory://")) return null;
+    dataDir = resolve(config.database.dataDir);
+  } catch {
+    return null;
+  }
+  if (existsSync(join(dataDir, "PG_VERSION"))) return null;
+  return `no embedded database at ${dataDir} (the worker creates it when it starts): run ingest in the worker's directory (directory= in master.cf) or give database.dataDir as an absolute path`;
 }

@@ -3,7 +3,9 @@
  * exit code as the verdict, on the embedded database and on real Postgres. The directory is seeded with
  * Acme (DTCs jane.doe and omar.haddad, non-DTC m.rossi, domain customer.example) on the VANTIQ policy.
  */
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/store/database.js";
@@ -159,5 +161,14 @@ describe("support-inbox ingest when the desk cannot take mail", () => {
     const run = await runWithStdin(["ingest", "--mailbox", "sales"], await fixture("template-full-vantiq.eml"), target.dir, target.env);
     expect(run.code).toBe(75);
     expect(run.stderr).toContain('no mailbox named "sales" in the config (configured: support, partners)');
+  }, T);
+
+  it("exits 75 run outside the worker's directory on the embedded defaults, creating no database there", async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), "ingest-elsewhere-"));
+    const run = await runWithStdin(["ingest"], await fixture("template-full-vantiq.eml"), elsewhere);
+    expect(run.code).toBe(75);
+    expect(run.stderr).toContain(`no embedded database at ${join(elsewhere, "data")}`);
+    expect(run.stderr).toContain("directory= in master.cf");
+    expect(existsSync(join(elsewhere, "data"))).toBe(false);
   }, T);
 });
