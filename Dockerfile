@@ -38,8 +38,10 @@ COPY policies ./policies
 COPY templates ./templates
 # The embedded defaults are paths relative to the working directory (./data, ./var/maildir, ./var/outbox,
 # ./support-inbox.yaml), so working in the volume puts all of them, and an optional config, in it.
-# `support-inbox` on the PATH, so `docker compose exec support-inbox support-inbox case list` works.
+# `support-inbox` on the PATH, so `docker compose exec support-inbox support-inbox case list` works, and the
+# MTA pipe client beside it (Perl from the image's perl-base: no package to add).
 RUN ln -s /app/bin/support-inbox.js /usr/local/bin/support-inbox \
+  && ln -s /app/bin/support-inbox-pipe /usr/local/bin/support-inbox-pipe \
   && mkdir -p /app/data /etc/support-inbox && chown -R node:node /app/data
 USER node
 WORKDIR /app/data

@@ -35,7 +35,9 @@ export function registerCaseAttachmentCommand(kase: Command): void {
         if (o.output === "-") return void process.stdout.write(bytes);
         const file = o.output ?? safeName(found.filename, id);
         await write(file, bytes, o.force === true);
-        out(`${file}: ${found.filename}, ${formatBytes(bytes.length)} (${bytes.length} bytes), sha256 ${sha256}`);
+        const exact = `${bytes.length} bytes`;
+        const size = formatBytes(bytes.length);
+        out(`${file}: ${found.filename}, ${size === exact ? exact : `${size} (${exact})`}, sha256 ${sha256}`);
       });
     });
 }

@@ -83,11 +83,20 @@ function registerSearchCommand(kase: Command): void {
         if (parsed.filter.policy !== undefined && !ctx.policies.has(parsed.filter.policy)) {
           throw new AppError("E_NOT_FOUND", `unknown policy "${parsed.filter.policy}" (loaded: ${[...ctx.policies.keys()].sort().join(", ")})`);
         }
+        const severity = parsed.filter.severity;
+        if (severity !== undefined) {
+          const within = parsed.filter.policy !== undefined ? [ctx.policies.get(parsed.filter.policy)!] : [...ctx.policies.values()];
+          const known = [...new Set(within.flatMap((p) => p.severities.map((s) => s.id)))];
+          if (!known.some((id) => id.toLowerCase() === severity.toLowerCase())) {
+            throw new AppError("E_INVALID", `--severity: no ${parsed.filter.policy ?? "loaded"} policy has a severity "${severity}" (known: ${known.join(", ")})`);
+          }
+        }
         const page = await store.searchCases(db, parsed.filter, ctx.clock.now());
         if (o.json) {
           const rows = page.rows.map((r) => ({ ...r, openedAt: r.openedAt.toISOString(), nextDue: r.nextDue && { metric: r.nextDue.metric, dueAt: new Date(r.nextDue.dueAt).toISOString() } }));
           return out(JSON.stringify({ ...page, rows }, null, 2));
         }
+        if (page.total === 0) return out("no case matches");
         const zone = ctx.config.timeZone;
         out(
           table(
@@ -99,7 +108,7 @@ function registerSearchCommand(kase: Command): void {
           ),
         );
         const last = Math.min(page.offset + page.limit, page.total);
-        out(page.total === 0 ? "no case matches" : `cases ${page.offset + 1}-${last} of ${page.total}${last < page.total ? ` (next: --page ${page.offset / page.limit + 2})` : ""}`);
+        out(`cases ${page.offset + 1}-${last} of ${page.total}${last < page.total ? ` (next: --page ${page.offset / page.limit + 2})` : ""}`);
       });
     });
 }

@@ -29,7 +29,7 @@ export function registerRetentionCommands(program: Command): void {
         const now = ctx.clock.now();
         const purged = o.dryRun ? null : await purgeExpiredAttachments(db, ctx.policies, now);
         const erased = await erasePersonalData(db, ctx.policies, now, { dryRun: o.dryRun });
-        if (o.json) return out(JSON.stringify({ dryRun: Boolean(o.dryRun), attachments: purged, personalData: erased }));
+        if (o.json) return out(JSON.stringify({ dryRun: Boolean(o.dryRun), attachments: purged, personalData: erased.map((e) => ({ ...e, dueAt: new Date(e.dueAt).toISOString() })) }));
         if (purged) out(`${purged.attachments} attachment(s) deleted from ${purged.cases} case(s)`);
         out(erasureText(erased, Boolean(o.dryRun)));
       });

@@ -183,12 +183,22 @@ function registerStaffCommands(staff: Command): void {
     .addHelpText("after", "\nExample:\n  support-inbox staff deactivate alice@vendor.example")
     .action(async (email: string, _o: unknown, command: Command) => {
       await withDatabase(command, async (db) => {
-        const s = await store.deactivateStaff(db, email);
-        const { openCases, engineerOf } = await store.staffReferences(db, s.id);
-        out(`staff ${s.email} deactivated: no reminders, new-case notices or digests; # commands from this address are refused`);
+        const { member, changed } = await store.setStaffActive(db, email, false);
+        const { openCases, engineerOf } = await store.staffReferences(db, member.id);
+        out(changed ? `staff ${member.email} deactivated: no reminders, new-case notices or digests; # commands from this address are refused` : `staff ${member.email} was already deactivated: nothing changed`);
         // Left for a person to decide, and said so: reminders of these cases go to the engineers until reassigned.
         if (openCases.length) out(`still the assignee of ${openCases.map((n) => `#${n}`).join(", ")}: their reminders go to every engineer until you run case assign`);
         if (engineerOf.length) out(`still the engineer of ${engineerOf.join(", ")}: their new cases go to notifications.newCase or every engineer until org set --engineer`);
+      });
+    });
+  staff
+    .command("activate <email>")
+    .description("undo staff deactivate: reminders, notices, digests and # commands by mail again")
+    .addHelpText("after", "\nExample:\n  support-inbox staff activate alice@vendor.example")
+    .action(async (email: string, _o: unknown, command: Command) => {
+      await withDatabase(command, async (db) => {
+        const { member, changed } = await store.setStaffActive(db, email, true);
+        out(changed ? `staff ${member.email} activated` : `staff ${member.email} was already active: nothing changed`);
       });
     });
   staff

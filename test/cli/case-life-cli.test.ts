@@ -234,6 +234,12 @@ const opened = Date.now() - 4 * DAY;
       code: 1, stderr: expect.stringContaining("--as: bob@vendor.example is deactivated and cannot change cases"),
     });
     expect(await run("case", "assign", String(c.globex), "bob@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("bob@vendor.example is not an active staff member") });
+    // Said as it is: a second deactivate changes nothing, and activate undoes it.
+    expect(await ok("staff", "deactivate", "bob@vendor.example")).toContain("staff bob@vendor.example was already deactivated: nothing changed");
+    expect(await ok("staff", "activate", "bob@vendor.example")).toBe("staff bob@vendor.example activated\n");
+    expect(await ok("staff", "activate", "bob@vendor.example")).toBe("staff bob@vendor.example was already active: nothing changed\n");
+    await ok("case", "assign", String(c.globex), "bob@vendor.example");
+    expect((await json("case", "show", String(c.globex))).assignee.email).toBe("bob@vendor.example");
   });
 
   it("names what was not found and exits non-zero; every new command has --help with an example", async () => {
@@ -246,7 +252,8 @@ const opened = Date.now() - 4 * DAY;
     expect(await run("case", "search", "--org", "Nowhere")).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown organization "Nowhere"') });
     expect(await run("case", "search", "--assignee", "nobody@vendor.example")).toMatchObject({ code: 1, stderr: expect.stringContaining("no staff member nobody@vendor.example") });
     expect(await run("case", "search", "--due-before", "friday")).toMatchObject({ code: 1, stderr: expect.stringContaining("--due-before") });
-    for (const cmd of [["case", "show"], ["case", "search"], ["case", "assign"], ["case", "status"], ["case", "note"], ["case", "attachment"], ["case", "time"], ["staff", "deactivate"]]) {
+    expect(await run("case", "search", "--severity", "9")).toMatchObject({ code: 1, stderr: expect.stringMatching(/--severity: no loaded policy has a severity "9" \(known: .*P1/) });
+    for (const cmd of [["case", "show"], ["case", "search"], ["case", "assign"], ["case", "status"], ["case", "note"], ["case", "attachment"], ["case", "time"], ["staff", "deactivate"], ["staff", "activate"]]) {
       const help = await run(...cmd, "--help");
       expect(help.code, cmd.join(" ")).toBe(0);
       expect(help.stdout, cmd.join(" ")).toMatch(new RegExp(`Examples?:\\n  support-inbox ${cmd.join(" ")}`));

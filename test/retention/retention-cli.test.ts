@@ -45,6 +45,8 @@ describe.each(ingestTargets())("support-inbox retention on %s", (target) => {
     const dry = await cli(["run", "--dry-run"]);
     expect([dry.code, dry.stderr]).toEqual([0, ""]);
     expect(dry.stdout).toMatch(/^Old \(contract ended \d{4}-\d\d-\d\d, due .*\): would erase 1 person\(s\) — contacts 1$/m);
+    const dryJson = JSON.parse((await cli(["run", "--dry-run", "--json"])).stdout) as { dryRun: boolean; personalData: Array<{ name: string; dueAt: string; people: number }> };
+    expect(dryJson).toMatchObject({ dryRun: true, personalData: [{ name: "Old", people: 1, dueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) }] });
     expect(await target.withDb((db) => db.select({ email: contacts.email }).from(contacts).where(eq(contacts.email, "jo.doe@old.example")))).toHaveLength(1);
 
     const run = await cli(["run"]);

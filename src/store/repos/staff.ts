@@ -58,10 +58,16 @@ export const listManagers = (db: Db): Promise<Staff[]> => listStaff(db, { role: 
  * A deactivated staff member keeps their history but is no longer anyone's recipient (reminders, new-case notices,
  * digests: every audience reads active staff only) and their `#` commands by mail are not taken as staff's.
  */
-export async function deactivateStaff(db: Db, email: string): Promise<Staff> {
-  const [row] = await db.update(staff).set({ active: false }).where(eq(staff.email, normalizeAddress(email))).returning();
-  if (!row) throw new AppError("E_NOT_FOUND", `no staff member with email ${normalizeAddress(email)}`);
-  return row;
+/**
+ * Sets a staff member's `active` flag; `changed` is false when it already was so (the CLI says so rather
+ * than reporting a change that did not happen).
+ */
+export async function setStaffActive(db: Db, email: string, active: boolean): Promise<{ member: Staff; changed: boolean }> {
+  const address = normalizeAddress(email);
+  const [before] = await db.select({ active: staff.active }).from(staff).where(eq(staff.email, address));
+  if (!before) throw new AppError("E_NOT_FOUND", `no staff member with email ${address}`);
+  const [member] = await db.update(staff).set({ active }).where(eq(staff.email, address)).returning();
+  return { member: member!, changed: before.active !== active };
 }
 
 /** What still names a staff member: the numbers of their open or waiting cases, and the organizations they are the engineer of. */
