@@ -16,6 +16,7 @@ import { execSync } from "node:child_process";
 import type { IncomingMessage } from "node:http";
 import pino from "pino";
 import postgres from "postgres";
+import { benchDatabaseUrl, recreateBenchDatabase } from "./bench-database.js";
 import { ManualClock } from "../src/clock/clock.js";
 import { boardRoutes } from "../src/http/board/routes.js";
 import { signSession } from "../src/http/board/session.js";
@@ -32,22 +33,7 @@ const NOW = Date.parse("2026-03-10T20:00:00Z");
 const BENCH_DB = "si_bench_board";
 const SECRET = "bench-secret";
 
-const adminUrl = process.env.TEST_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/test";
-const benchUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
-
-async function recreateDatabase(): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
-    await sql.unsafe(`create database ${BENCH_DB}`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 /** The data set in a few INSERT … SELECT statements: the fastest bulk path there is (no rows cross the wire). */
 async function generate(sql: postgres.Sql): Promise<void> {
@@ -89,7 +75,7 @@ const uptime = () => execSync("uptime").toString().trim();
 
 async function main(): Promise<void> {
   console.log(`uptime before: ${uptime()}`);
-  await recreateDatabase();
+  await recreateBenchDatabase(BENCH_DB);
   const database = await openDatabase({ url: benchUrl, dataDir: "memory://" });
   try {
     await migrate(database);

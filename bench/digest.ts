@@ -15,6 +15,7 @@
  */
 import { execFileSync } from "node:child_process";
 import postgres from "postgres";
+import { benchDatabaseUrl, recreateBenchDatabase } from "./bench-database.js";
 import { ManualClock } from "../src/clock/clock.js";
 import { backfillRollup } from "../src/digest/backfill.js";
 import { assembleDigest, digestParts } from "../src/digest/build.js";
@@ -33,27 +34,12 @@ const BENCH_DB = "si_bench_digest";
 const policies = loadBundledPolicies();
 const templates = createTemplateRenderer();
 
-const adminUrl = process.env.TEST_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/test";
-const benchUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim();
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (x: number) => `${x.toFixed(x < 100 ? 1 : 0)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function recreateDatabase(): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
-    await sql.unsafe(`create database ${BENCH_DB}`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
 
 /** `count` cases numbered from `first`: every 10th open when `withOpen`, the rest closed over three years. */
 async function generateCases(sql: postgres.Sql, first: number, count: number, withOpen: boolean): Promise<void> {
@@ -136,7 +122,7 @@ async function timeDigests(database: Database, label: string): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`uptime before: ${uptime()}`);
-  await recreateDatabase();
+  await recreateBenchDatabase(BENCH_DB);
   const database = await openDatabase({ url: benchUrl, dataDir: "memory://" });
   const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
   try {

@@ -18,6 +18,7 @@
  */
 import { execFileSync } from "node:child_process";
 import postgres from "postgres";
+import { benchDatabaseUrl, recreateBenchDatabase } from "./bench-database.js";
 import { ManualClock } from "../src/clock/clock.js";
 import { buildDigest } from "../src/digest/build.js";
 import { loadDigestCases } from "../src/digest/load.js";
@@ -36,22 +37,7 @@ const DUE = smoke ? 10 : 1_000;
 const NOW = Date.parse("2026-03-10T20:00:00Z");
 const BENCH_DB = "si_bench";
 
-const adminUrl = process.env.TEST_DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/test";
-const benchUrl = (() => {
-  const u = new URL(adminUrl);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-})();
-
-async function recreateDatabase(): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
-    await sql.unsafe(`create database ${BENCH_DB}`);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
+const benchUrl = benchDatabaseUrl(BENCH_DB);
 
 /** The whole data set in a handful of INSERT … SELECT statements (ids are 1..n in a fresh database). */
 async function generate(sql: postgres.Sql): Promise<void> {
@@ -122,7 +108,7 @@ const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim();
 
 async function main(): Promise<void> {
   console.log(`uptime before: ${uptime()}`);
-  await recreateDatabase();
+  await recreateBenchDatabase(BENCH_DB);
   const database = await openDatabase({ url: benchUrl, dataDir: "memory://" });
   try {
     await migrate(database);
