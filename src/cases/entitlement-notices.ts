@@ -5,7 +5,7 @@
  * the case or the organization's year, so a retried transaction or a second worker never sends one twice.
  */
 import type { Desk } from "../desk.js";
-import { messageIdFor, standardHeaders } from "../outbox/headers.js";
+import { deskNotice } from "../outbox/desk-notice.js";
 import type { NewOutgoing } from "../outbox/queue.js";
 import type { QuotaMark } from "./inbound-decision.js";
 
@@ -20,21 +20,7 @@ function notice(desk: Desk, key: string, caseId: number | null, to: string[], su
   const recipients = [...new Set(to)];
   if (recipients.length === 0) return null;
   const body = desk.templates.render("entitlement-notice", { headline, lines, supportAddress: desk.fromAddress });
-  return {
-    idempotencyKey: key,
-    kind: "entitlement-notice",
-    caseId,
-    from: desk.fromAddress,
-    to: recipients,
-    replyTo: desk.fromAddress,
-    subject: subject.slice(0, 900),
-    messageId: messageIdFor(key, desk.supportDomain),
-    inReplyTo: null,
-    references: [],
-    headers: { ...standardHeaders("entitlement-notice", desk.fromAddress) },
-    text: body.text,
-    html: body.html,
-  };
+  return deskNotice(desk, { key, kind: "entitlement-notice", caseId: caseId, to: recipients, subject, body });
 }
 
 export interface CaseRef {

@@ -1,6 +1,6 @@
 /** The lifecycle notice to an organization's DTCs (pure, ready for the outbox); its key is the notice's identity. */
 import type { Desk } from "../desk.js";
-import { messageIdFor, standardHeaders } from "../outbox/headers.js";
+import { deskNotice } from "../outbox/desk-notice.js";
 import type { NewOutgoing } from "../outbox/queue.js";
 import type { LifecycleProduct } from "./file.js";
 import { MILESTONE_MEANING, MILESTONE_NAMES, noticeKey, type DueNotice } from "./notices.js";
@@ -32,19 +32,5 @@ export function lifecycleNoticeMessage(desk: Desk, n: DueNotice, to: string[], p
     deskName: desk.policies.get(n.policyId)?.name ?? null,
     supportAddress: desk.fromAddress,
   });
-  return {
-    idempotencyKey: key,
-    kind: "lifecycle-notice",
-    caseId: null,
-    from: desk.fromAddress,
-    to: recipients,
-    replyTo: desk.fromAddress,
-    subject: subject.slice(0, 900),
-    messageId: messageIdFor(key, desk.supportDomain),
-    inReplyTo: null,
-    references: [],
-    headers: { ...standardHeaders("lifecycle-notice", desk.fromAddress) },
-    text: body.text,
-    html: body.html,
-  };
+  return deskNotice(desk, { key, kind: "lifecycle-notice", caseId: null, to: recipients, subject, body });
 }
