@@ -91,6 +91,7 @@ async function startHttp(ctx: AppContext, wiring: WorkerWiring, metrics: WorkerM
       secret: http.boardSecret,
       sessionHours: http.boardSessionHours,
       refreshSeconds: http.boardRefreshSeconds,
+      onQueued: wiring.wakeOutbox,
     });
     for (const [path, route] of board) routes.set(path, route);
   }

@@ -3,7 +3,6 @@
  * loop wakes after each committed batch. The scheduler tick and the outbox's poll are set to an hour,
  * so an acknowledgment that reaches the SMTP server within the test went out because of that wake.
  */
-import { readdirSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,7 +76,7 @@ describe.each(testDatabases())("start's outbox service on %s", (target) => {
     try {
       const request = await fixture();
       await deliverToMaildir(maildir, request);
-      await vi.waitFor(() => expect(acks()).toHaveLength(1), { timeout: 30_000, interval: 50 }).catch((e) => { console.log("DEBUG", smtp.received.map((m) => m.parsed.subject), readdirSync(maildir + "/new"), readdirSync(maildir + "/cur")); throw e; });
+      await vi.waitFor(() => expect(acks()).toHaveLength(1), { timeout: 30_000, interval: 50 });
       // The outbox has delivered and is waiting now: this one can only go out on the inbound loop's wake.
       const second = request
         .replace("CAF9x2k1-full-template-001@mail.customer.example", "second-request@mail.customer.example")

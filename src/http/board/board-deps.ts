@@ -17,6 +17,8 @@ export interface BoardDeps {
   secret?: string;
   sessionHours: number;
   refreshSeconds: number;
+  /** A sign-in link was queued: the worker wakes its outbox, so the link leaves now rather than at its next poll. */
+  onQueued?: () => void;
 }
 
 export type Session = { staff: Staff };

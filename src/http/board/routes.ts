@@ -44,7 +44,7 @@ export function boardRoutes(deps: BoardDeps): Map<string, Route> {
     if (path === "/board/static/board.css") return { status: 200, contentType: "text/css; charset=utf-8", body: BOARD_CSS };
     if (path === "/board/sign-in" && method === "POST") {
       const email = new URLSearchParams(await readBody(request)).get("email") ?? "";
-      await requestSignInLink(deps.db, deps.desk, deps.logger, deps.baseUrl(), email, deps.clock.now());
+      if (await requestSignInLink(deps.db, deps.desk, deps.logger, deps.baseUrl(), email, deps.clock.now())) deps.onQueued?.();
       return page(200, linkSent(LINK_MINUTES));
     }
     if (path === "/board/sign-in") return page(200, signInForm());

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { Desk } from "../../desk.js";
 import { normalizeAddress } from "../../mail/address.js";
-import { messageIdFor, standardHeaders } from "../../outbox/headers.js";
+import { deskNotice } from "../../outbox/desk-notice.js";
 import { enqueue } from "../../outbox/queue.js";
 import type { Db } from "../../store/database.js";
 import { insertSignInLink, redeemSignInLink, type SignInRedemption } from "../../store/repos/board.js";
@@ -17,13 +17,13 @@ import { tokenHash } from "./session.js";
 /** How long a mailed link works. */
 export const LINK_MINUTES = 15;
 
-/** Queues the link mail when `email` is active staff; says nothing either way to the caller's page. */
-export async function requestSignInLink(db: Db, desk: Desk, logger: Logger, baseUrl: string, email: string, now: number): Promise<void> {
+/** Queues the link mail when `email` is active staff (true); the caller's page says the same either way. */
+export async function requestSignInLink(db: Db, desk: Desk, logger: Logger, baseUrl: string, email: string, now: number): Promise<boolean> {
   const address = normalizeAddress(email);
   const member = address ? await getStaffByEmail(db, address) : undefined;
   if (!member?.active) {
     logger.warn({ email: address ?? email.slice(0, 200) }, "board sign-in asked for an address that is not active staff; no link sent");
-    return;
+    return false;
   }
   const token = randomBytes(32).toString("base64url");
   const link = `${baseUrl.replace(/\/$/, "")}/board/sign-in/link?token=${token}`;
@@ -32,24 +32,10 @@ export async function requestSignInLink(db: Db, desk: Desk, logger: Logger, base
   const body = desk.templates.render("board-sign-in", { name: member.name, link, minutes: LINK_MINUTES, supportAddress: desk.fromAddress });
   await db.transaction(async (tx) => {
     await insertSignInLink(tx, { staffId: member.id, tokenHash: hash, createdAt: new Date(now), expiresAt: new Date(now + LINK_MINUTES * 60_000) });
-    await enqueue(
-      tx,
-      {
-        idempotencyKey: key,
-        kind: "board-sign-in",
-        caseId: null,
-        from: desk.fromAddress,
-        to: [member.email],
-        subject: "Your sign-in link to the support board",
-        messageId: messageIdFor(key, desk.supportDomain),
-        headers: { ...standardHeaders("board-sign-in", desk.fromAddress) },
-        text: body.text,
-        html: body.html,
-      },
-      now,
-    );
+    await enqueue(tx, deskNotice(desk, { key, kind: "board-sign-in", caseId: null, to: [member.email], subject: "Your sign-in link to the support board", body }), now);
   });
   logger.info({ staff: member.email }, "board sign-in link queued");
+  return true;
 }
 
 export type Redeemed = { ok: true; staffId: number } | { ok: false; reason: Exclude<SignInRedemption, { ok: true }>["reason"] | "inactive" };
