@@ -151,6 +151,10 @@ describe.each(testDatabases())("the board on %s", (target) => {
     expect(after).not.toBe(before);
     expect((await (await get("/board/?org=Acme&status=open")).text())).toContain(`href="/board/case/${caseNumber}"`);
     expect(await (await get("/board/?severity=4")).text()).toContain("No open case matches.");
+    // Mike was deactivated above: still offered as an assignee to filter on (his open cases need finding), labelled so.
+    const queue = await (await get("/board/")).text();
+    expect(queue).toContain('<option value="mike@vendor.example">mike@vendor.example (deactivated)</option>');
+    expect(queue).toContain('<option value="alice@vendor.example">alice@vendor.example</option>');
     expect(await (await get("/board/?text=dashboard")).text()).toContain(`href="/board/case/${caseNumber}"`);
     const bad = await get("/board/?due-before=tomorrow");
     expect(bad.status).toBe(400);

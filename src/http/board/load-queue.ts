@@ -13,7 +13,7 @@ import { listOrganizations } from "../../store/repos/organizations.js";
 import { listStaff } from "../../store/repos/staff.js";
 import { nextClock } from "./clock-view.js";
 import { loadCaseSla } from "./load-sla.js";
-import type { QueueView } from "./pages/queue.js";
+import type { Choice, QueueView } from "./pages/queue.js";
 
 /** `?org=&status=&severity=&policy=&assignee=&breached=1&due-before=ISO&text=&page=N`; a mistake is an E_INVALID naming the field. */
 export function parseQueueQuery(q: URLSearchParams): CaseSearchFilter {
@@ -36,7 +36,7 @@ export function parseQueueQuery(q: URLSearchParams): CaseSearchFilter {
 }
 
 export async function loadQueue(db: Db, policies: ReadonlyMap<string, Policy>, filter: CaseSearchFilter, now: number): Promise<Omit<QueueView, "zone">> {
-  const [found, orgs, staff] = await Promise.all([searchCasesPage(db, filter, now), listOrganizations(db), listStaff(db, { activeOnly: true })]);
+  const [found, orgs, staff] = await Promise.all([searchCasesPage(db, filter, now), listOrganizations(db), listStaff(db)]);
   const keys = await caseKeysByNumbers(db, found.rows.map((r) => r.number));
   const sla = await loadCaseSla(db, policies, keys, now);
   const idOf = new Map(keys.map((k) => [k.number, k.id]));
@@ -49,6 +49,12 @@ export async function loadQueue(db: Db, policies: ReadonlyMap<string, Policy>, f
     items,
     filter,
     more: found.more,
-    options: { organizations: orgs.map((o) => o.name).sort(), policies: [...policies.keys()].sort(), severities, assignees: staff.map((s) => s.email).sort() },
+    options: { organizations: orgs.map((o) => o.name).sort(), policies: [...policies.keys()].sort(), severities, assignees: assigneeChoices(staff) },
   };
+}
+
+/** Active staff first, then the deactivated, who may still hold open cases. */
+function assigneeChoices(staff: Array<{ email: string; active: boolean }>): Choice[] {
+  const byEmail = [...staff].sort((a, b) => Number(b.active) - Number(a.active) || a.email.localeCompare(b.email));
+  return byEmail.map((s) => (s.active ? s.email : { value: s.email, label: `${s.email} (deactivated)` }));
 }

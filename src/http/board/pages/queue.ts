@@ -24,7 +24,8 @@ export interface QueueView {
   /** Another page follows. */
   more: boolean;
   zone: string;
-  options: { organizations: string[]; policies: string[]; severities: string[]; assignees: string[] };
+  /** Assignees include deactivated staff (labelled so): their open cases still need finding. */
+  options: { organizations: string[]; policies: string[]; severities: string[]; assignees: Choice[] };
 }
 
 export function filterParams(f: CaseSearchFilter): Record<string, string | undefined> {
@@ -40,10 +41,13 @@ export function filterParams(f: CaseSearchFilter): Record<string, string | undef
   };
 }
 
-function select(name: string, label: string, values: string[], chosen: string | undefined) {
-  return html`<label>${label}<select name="${name}"><option value="">any</option>${values.map(
-    (v) => html`<option value="${v}"${chosen === v ? html` selected` : ""}>${v}</option>`,
-  )}</select></label>`;
+export type Choice = string | { value: string; label: string };
+
+function select(name: string, label: string, choices: Choice[], chosen: string | undefined) {
+  return html`<label>${label}<select name="${name}"><option value="">any</option>${choices.map((c) => {
+    const { value, label: text } = typeof c === "string" ? { value: c, label: c } : c;
+    return html`<option value="${value}"${chosen === value ? html` selected` : ""}>${text}</option>`;
+  })}</select></label>`;
 }
 
 function filters(v: QueueView) {
