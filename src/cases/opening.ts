@@ -88,9 +88,13 @@ export interface OpeningInstants {
  * passed when we read the mail are recorded as sent (no burst of stale reminders); the breaches among them are
  * returned for the managers' summary. Pure.
  */
+const READ_LATE_MS = 60_000;
+
 export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OpeningOrganization, requester: OpeningRequester, at: OpeningInstants): CaseOpening {
   const { received, now } = at;
-  const readLate = now > received ? { readAt: new Date(now).toISOString() } : {};
+  // Receipt instants have whole seconds (Maildir names, IMAP INTERNALDATE) and a mail is read moments after it
+  // lands, so only a read a minute or more after the receipt is worth a `readAt` (a backlog, a stopped worker).
+  const readLate = now - received >= READ_LATE_MS ? { readAt: new Date(now).toISOString() } : {};
   const opened = {
     kind: "opened",
     actor: plan.requester.email,

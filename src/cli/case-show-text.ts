@@ -9,12 +9,14 @@ import { table } from "./cli-support.js";
 
 export function formatCaseView(v: CaseView): string {
   const at = (iso: string) => formatDue(Date.parse(iso), v.zones.desk);
-  const severity = `${v.severity.name} (${v.severity.source}${v.severity.reason ? `: ${v.severity.reason}` : ""})`;
+  // The reason is a whole sentence that names the level itself: on a line of its own, not inside the level's.
+  const severity = `${v.severity.name} (${v.severity.source})`;
   const lines = [
     `Case #${v.number}: ${v.subject}`,
     `  organization:  ${v.organization.name}`,
     `  policy:        ${v.policy.name} (${v.policy.id})`,
     `  severity:      ${severity}`,
+    ...(v.severity.reason ? [`  why:           ${v.severity.reason}`] : []),
     `  status:        ${v.status}, type ${v.caseType}, opened ${at(v.openedAt)}`,
     `  assignee:      ${v.assignee ? `${v.assignee.name} <${v.assignee.email}>${v.assignee.active ? "" : " (deactivated)"}` : "unassigned"}`,
     `  requester:     ${v.requester.name} <${v.requester.email}>`,

@@ -110,6 +110,11 @@ async function serve(ctx: AppContext, deps: InboundDeps, socket: Socket, opts: P
   const decoded = decodeRequest(Buffer.concat(chunks));
   const reply = typeof decoded === "string" ? { code: EX_TEMPFAIL, stdout: "", stderr: `support-inbox ingest: the worker refused the request: ${decoded}\n` } : await verdict(ctx, deps, decoded.request, decoded.raw);
   socket.end(`${JSON.stringify(reply)}\n`);
+  // The MTA has the verdict (a bounce, a deferral); the desk's log gets it too, so a person sees it here.
+  if (reply.code !== 0) {
+    const what = reply.code === 1 ? "piped message not accepted: kept as a quarantined rejection" : "piped message deferred: the MTA keeps it and retries";
+    deps.logger.warn({ exitCode: reply.code, detail: reply.stderr.trim().replace(/^support-inbox ingest: /, "") }, what);
+  }
   // 0 stored, 1 quarantined: either may have queued mail (acknowledgment, refusal, notice to the managers).
   if (reply.code === 0 || reply.code === 1) opts.onStored?.();
 }

@@ -122,7 +122,7 @@ const opened = Date.now() - 4 * DAY;
   it("case show for a person: due times in the desk's zone and the customer's, the breach and the pause, the thread", async () => {
     const text = await ok("case", "show", `#${c.sync}`);
     expect(text).toContain(`Case #${c.sync}: Sync stalls nightly`);
-    expect(text).toContain("severity:      P3 – Medium (field");
+    expect(text).toContain("severity:      P3 – Medium (field)\n  why:           P3 – Medium, from the severity field");
     expect(text).toContain("SLA (desk: America/Los_Angeles, customer: America/Sao_Paulo)");
     expect(text).toMatch(/first response\s+8 hours\s+\w{3} \d+ \w{3} \d{4}, \d\d:\d\d P[SD]T\s+\w{3} \d+ \w{3} \d{4}, \d\d:\d\d GMT-3\s+BREACHED, met late/);
     expect(text).toMatch(/workaround\s+72 hours\s+.*\s+paused/);

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "../../src/store/database.js";
 import { listCases } from "../../src/store/repos/cases.js";
 import { listRejections } from "../../src/store/repos/mailboxes.js";
@@ -97,6 +97,8 @@ describe.each(ingestTargets())("ingest through the worker's pipe socket on %s", 
       const [rejection] = await target.withDb((db) => listRejections(db, { limit: 1 }));
       expect(rejection).toMatchObject({ disposition: "quarantined", reasonCode: "E_MAIL_HEADERS_TOO_LARGE" });
       expect(Buffer.from(rejection!.raw!).equals(raw)).toBe(true);
+      // The worker's own log says so too, at warn, for whoever watches the desk rather than the MTA.
+      await vi.waitFor(() => expect(workerLog).toMatch(/"level":"warn".*"exitCode":1.*E_MAIL_HEADERS_TOO_LARGE.*piped message not accepted: kept as a quarantined rejection/));
     }, T);
 
     it("an unknown --mailbox and a bad --received-at exit 75 (the pipe's setup, not the message) and store nothing", async () => {

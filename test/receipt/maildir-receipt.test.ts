@@ -69,6 +69,18 @@ describe.each(testDatabases())("receipt instant through the Maildir pipeline on 
       "2026-11-10T17:00:00.000Z",
       "2026-11-10T17:00:00.000Z",
     ]);
+    // Read three hours late: the opening says when it was read.
+    expect(events.find((e) => e.kind === "opened")!.data).toMatchObject({ readAt: "2026-11-10T20:00:00.000Z" });
+  });
+
+  it("a mail read within the minute it landed carries no readAt: it was not read late", async () => {
+    const { db, dir, source, clock } = desk;
+    clock.set("2026-11-10T20:00:00.800Z");
+    await deliverAt(dir, "2026-11-10T20:00:00Z", request(5));
+    await drainSource(inboundDeps(db, clock), source, mailbox);
+    const kase = (await listCases(db)).find((c) => c.openedAt.toISOString() === "2026-11-10T20:00:00.000Z")!;
+    const opened = (await listEvents(db, kase.id)).find((e) => e.kind === "opened")!;
+    expect(opened.data).not.toHaveProperty("readAt");
   });
 
   it("without a time in the file name the delivery time is the file's mtime, and never later than now", async () => {

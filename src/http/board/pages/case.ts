@@ -51,7 +51,7 @@ export function casePage(d: CasePageData, now: number, frame: Omit<Frame, "title
   const body = html`<p class="subject"><strong>${v.subject}</strong></p>
 <table class="facts"><tbody>
 <tr><th>Organization</th><td><a href="/board/?org=${encodeURIComponent(v.organization.name)}">${v.organization.name}</a></td><th>Policy</th><td>${v.policy.name} (${v.policy.id})</td></tr>
-<tr><th>Severity</th><td>${v.severity.name} (${v.severity.source}${v.severity.reason ? `: ${v.severity.reason}` : ""})</td><th>Type</th><td>${v.caseType}</td></tr>
+<tr><th>Severity</th><td>${v.severity.name} (${v.severity.source})${v.severity.reason ? html`<br><small>${v.severity.reason}</small>` : ""}</td><th>Type</th><td>${v.caseType}</td></tr>
 <tr><th>Status</th><td>${v.status}</td><th>Assignee</th><td>${v.assignee ? `${v.assignee.name} <${v.assignee.email}>${v.assignee.active ? "" : " (inactive)"}` : "unassigned"}</td></tr>
 <tr><th>Requester</th><td>${v.requester.name} &lt;${v.requester.email}&gt;</td><th>Opened</th><td>${formatDue(Date.parse(v.openedAt), z)}</td></tr>
 <tr><th>Participants</th><td colspan="3">${v.participants.map((p) => `${p.email} (${p.role})`).join(", ")}</td></tr>
