@@ -2,8 +2,9 @@
 # Starts the built image as `docker run -v VOLUME:/app/data IMAGE` would (its own CMD, user, working
 # directory and environment, through `buildah run`), with no config and an empty volume, and checks what an
 # operator relies on: the log says it runs on the embedded defaults, /healthz answers, a mail delivered into
-# the volume's Maildir is answered into its .eml outbox, a CLI command works beside the running worker, and
-# SIGTERM stops it cleanly (exit 0, "stopped" logged). Usage: bash image/check.sh [TAG]
+# the volume's Maildir is answered into its .eml outbox, a CLI command works beside the running worker, the MTA
+# pipe client hands a mail to it, and SIGTERM stops it cleanly (exit 0, "stopped" logged).
+# Usage: bash image/check.sh [TAG]
 set -euo pipefail
 tag="${1:-localhost/support-inbox:latest}"
 buildah=(buildah --storage-driver vfs)
@@ -65,6 +66,15 @@ echo "ok: a mail delivered into the volume's Maildir was answered into its .eml 
 # The CLI beside the running worker, as `docker compose exec support-inbox support-inbox …` does.
 run support-inbox case list >"$work/cli.log" 2>&1 || { cat "$work/cli.log" >&2; fail "a CLI command beside the worker failed"; }
 echo "ok: the CLI works beside the running worker"
+
+# The MTA pipe client on the image's PATH (Perl, from the base's perl-base) hands a mail to the running worker.
+printf 'From: Someone <someone@example.org>\r\nTo: support@localhost\r\nSubject: Piped check\r\nMessage-ID: <image-pipe-%s@example.org>\r\nDate: %s\r\n\r\nPiped.\r\n' \
+  "$$" "$(date -R)" >"$volume/piped.eml"
+chown 1000:1000 "$volume/piped.eml"
+run sh -c 'support-inbox-pipe ingest --json < /app/data/piped.eml' >"$work/pipe.log" 2>&1 || { cat "$work/pipe.log" >&2; fail "support-inbox-pipe ingest failed"; }
+grep -q '"outcome":"refuse"' "$work/pipe.log" || { cat "$work/pipe.log" >&2; fail "support-inbox-pipe did not print the worker's verdict"; }
+grep -q "image-pipe-$$@example.org" "$log" || fail "the worker's log does not show the piped mail: it was not handed to the worker"
+echo "ok: support-inbox-pipe hands a mail to the running worker and prints its verdict"
 
 kill -TERM "$worker_pid"
 status=0
