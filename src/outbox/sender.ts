@@ -82,6 +82,19 @@ function toNodemailer(mail: OutgoingMail) {
   };
 }
 
+/** Header names nodemailer takes envelope addresses from (mime-node getEnvelope). */
+const ENVELOPE_HEADERS = new Set(["from", "reply-to", "sender", "to", "cc", "bcc"]);
+
+/**
+ * The mail with its SMTP envelope given: the one nodemailer would derive from From, To and Cc (duplicates
+ * dropped, in that order), which it otherwise derives again, every address normalised anew, each of the
+ * three times it asks for it per mail. Left to nodemailer when extra headers could name addresses too.
+ */
+function withEnvelope<T extends ReturnType<typeof toNodemailer>>(data: T, mail: OutgoingMail): T & { envelope?: { from: T["from"]; to: T["to"]; cc: T["cc"] } } {
+  if (Object.keys(mail.headers).some((k) => ENVELOPE_HEADERS.has(k.toLowerCase()))) return data;
+  return { ...data, envelope: { from: data.from, to: data.to, cc: data.cc } };
+}
+
 /** SMTP reply codes 4xx and network trouble are temporary; 5xx is permanent (RFC 5321 §4.2.1). */
 export function classifySmtpError(error: unknown): DeliveryResult {
   const e = error as { responseCode?: number; code?: string; message?: string };
@@ -111,7 +124,7 @@ export function createSmtpSender(opts: SmtpOptions): MailSender {
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail(toNodemailer(mail));
+        const info = await transport.sendMail(withEnvelope(toNodemailer(mail), mail));
         if (info.rejected?.length && !info.accepted?.length) {
           return { status: "permanent", error: `all recipients rejected: ${info.rejected.join(", ")}` };
         }
