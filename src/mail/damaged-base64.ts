@@ -20,7 +20,10 @@ export interface MarkedMessage {
   /** The message with its damaged parts re-declared; the same Buffer when there were none. */
   bytes: Buffer;
   damaged: DamagedPart[];
-  /** The marker header's value prefix for this message; `${marker}/${index}` marks damaged[index]. */
+  /**
+   * The marker header's value prefix for this message; `${marker}/${index}` marks damaged[index]. Empty when
+   * nothing is damaged: then no marker header in the message is ours.
+   */
   marker: string;
 }
 
@@ -31,77 +34,108 @@ export const DAMAGED_HEADER = "x-support-inbox-damaged-base64";
  * ignored; concatenated padded chunks ("QQ==QUI=", a mailer encoding line by line) are accepted.
  */
 export function base64Damage(body: Uint8Array): string | null {
+  // One tight pass over bytes that may be megabytes (every base64 attachment goes through here): no
+  // per-byte work beyond a table lookup; where the damage is (line, column) is only worked out once found.
   let inGroup = 0; // characters of the current 4-character group seen
   let pad = 0; // '=' seen in the current group
   let count = 0;
-  let line = 1;
-  let column = 0;
-  for (const b of body) {
-    column++;
-    if (b === 0x0a) [line, column] = [line + 1, 0];
-    if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) continue;
+  const n = body.length;
+  for (let i = 0; i < n; i++) {
+    const b = body[i]!;
+    const kind = KIND[b]!;
+    if (kind === SPACE) continue;
     count++;
-    // Where a person opening the .damaged-base64.txt file finds it.
-    const at = `line ${line}, column ${column}`;
-    if (b === 0x3d) {
-      if (inGroup < 2) return `'=' padding at ${at} where no group ends`;
+    if (kind === PAD) {
+      if (inGroup < 2) return `'=' padding at ${where(body, i)} where no group ends`;
       pad++;
-    } else if (isAlphabet(b)) {
-      if (pad > 0) return `data after the '=' padding at ${at}`;
+    } else if (kind === ALPHABET) {
+      if (pad > 0) return `data after the '=' padding at ${where(body, i)}`;
     } else {
       const shown = b >= 0x21 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `byte 0x${b.toString(16).padStart(2, "0")}`;
-      return `${shown} at ${at} is not base64`;
+      return `${shown} at ${where(body, i)} is not base64`;
     }
     inGroup++;
-    if (inGroup === 4) [inGroup, pad] = [0, 0];
+    if (inGroup === 4) {
+      inGroup = 0;
+      pad = 0;
+    }
   }
   if (inGroup !== 0) return `ends part-way through a group: ${count} base64 characters, not a multiple of 4 (truncated?)`;
   return null;
 }
 
-const isAlphabet = (b: number): boolean =>
-  (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f;
+/** Where a person opening the .damaged-base64.txt file finds byte `at`: "line L, column C" (1-based). */
+function where(body: Uint8Array, at: number): string {
+  let line = 1;
+  let lineStart = 0; // index just after the last line feed before `at`
+  for (let i = 0; i < at; i++) {
+    if (body[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, column ${at - lineStart + 1}`;
+}
+
+const [ALPHABET, PAD, SPACE, OTHER] = [0, 1, 2, 3] as const;
+/** Byte → ALPHABET, PAD ('='), SPACE (space, tab, CR, LF: ignored) or OTHER. */
+const KIND: Uint8Array = (() => {
+  const kind = new Uint8Array(256).fill(OTHER);
+  for (let b = 0; b < 256; b++) if (isAlphabet(b)) kind[b] = ALPHABET;
+  kind[0x3d] = PAD;
+  for (const b of [0x20, 0x09, 0x0d, 0x0a]) kind[b] = SPACE;
+  return kind;
+})();
+
+function isAlphabet(b: number): boolean {
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f;
+}
 
 /** The message with every damaged base64 part re-declared as an 8bit attachment (see the file comment). */
 export function markDamagedBase64(bytes: Buffer): MarkedMessage {
-  const marker = createHash("sha256").update(bytes).digest("hex").slice(0, 24);
-  const unchanged: MarkedMessage = { bytes, damaged: [], marker };
-  // Most mail has no base64 part at all: nothing to walk.
-  if (!/content-transfer-encoding\s*:\s*"?base64/i.test(bytes.toString("latin1"))) return unchanged;
-  const damaged: DamagedPart[] = [];
   // latin1 maps each byte to one character and back, so slicing the string slices the bytes.
-  const out = entity(bytes.toString("latin1"), "1", true, { damaged, marker });
-  return damaged.length === 0 ? unchanged : { bytes: Buffer.from(out, "latin1"), damaged, marker };
+  const text = bytes.toString("latin1");
+  // Most mail has no base64 part at all: nothing to walk.
+  if (!/content-transfer-encoding\s*:\s*"?base64/i.test(text)) return { bytes, damaged: [], marker: "" };
+  const walk: Walk = { bytes, damaged: [], marker: null };
+  const out = entity(text, 0, "1", true, walk);
+  // No damage (nearly all mail): no marker was needed, so the message was not hashed for one.
+  return walk.marker === null ? { bytes, damaged: [], marker: "" } : { bytes: Buffer.from(out, "latin1"), damaged: walk.damaged, marker: walk.marker };
 }
 
 interface Walk {
+  /** The whole message: `s` at offset `at` in entity() is bytes[at, at + s.length), read without a copy. */
+  bytes: Buffer;
   damaged: DamagedPart[];
-  marker: string;
+  /** Hashed from the message when the first damaged part is found (a sender cannot write it in advance). */
+  marker: string | null;
 }
 
-function entity(s: string, part: string, top: boolean, walk: Walk): string {
+function entity(s: string, at: number, part: string, top: boolean, walk: Walk): string {
   // The blank line that ends the header block; a part without header lines starts with it.
   const split = /^\r?\n/.exec(s) ?? /\r?\n\r?\n/.exec(s);
   // A part with no blank line is all header (or nothing): nothing to check.
   if (split === null) return s;
   const head = s.slice(0, split.index);
-  const body = s.slice(split.index + split[0].length);
+  const bodyAt = split.index + split[0].length;
   const fields = unfold(head);
   const type = (fields.get("content-type") ?? "text/plain").toLowerCase();
   if (type.startsWith("multipart/")) {
     const boundary = boundaryOf(fields.get("content-type") ?? "");
     if (boundary === null) return s;
-    return s.slice(0, split.index + split[0].length) + multipart(body, boundary, top ? "" : `${part}.`, walk);
+    return s.slice(0, bodyAt) + multipart(s.slice(bodyAt), at + bodyAt, boundary, top ? "" : `${part}.`, walk);
   }
   if ((fields.get("content-transfer-encoding") ?? "").trim().replace(/^"|"$/g, "").toLowerCase() !== "base64") return s;
-  const reason = base64Damage(Buffer.from(body, "latin1"));
+  // The body's bytes in place: a multi-megabyte attachment is neither copied nor converted to check it.
+  const reason = base64Damage(walk.bytes.subarray(at + bodyAt, at + s.length));
   if (reason === null) return s;
+  walk.marker ??= createHash("sha256").update(walk.bytes).digest("hex").slice(0, 24);
   walk.damaged.push({ part, reason });
-  return redeclare(head, `${walk.marker}/${walk.damaged.length - 1}`) + split[0] + body;
+  return redeclare(head, `${walk.marker}/${walk.damaged.length - 1}`) + split[0] + s.slice(bodyAt);
 }
 
 /** The body of a multipart entity with each of its parts walked; preamble, delimiters and epilogue kept. */
-function multipart(body: string, boundary: string, prefix: string, walk: Walk): string {
+function multipart(body: string, at: number, boundary: string, prefix: string, walk: Walk): string {
   const delimiter = new RegExp(`(^|\\r?\\n)--${escape(boundary)}(--)?[ \\t]*(?:\\r?\\n|$)`, "g");
   let out = "";
   let from = 0;
@@ -109,7 +143,7 @@ function multipart(body: string, boundary: string, prefix: string, walk: Walk): 
   let inPart = false;
   for (let m = delimiter.exec(body); m !== null; m = delimiter.exec(body)) {
     const chunk = body.slice(from, m.index);
-    out += inPart ? entity(chunk, `${prefix}${n}`, false, walk) : chunk;
+    out += inPart ? entity(chunk, at + from, `${prefix}${n}`, false, walk) : chunk;
     out += m[0];
     from = m.index + m[0].length;
     if (m[2] === "--") return out + body.slice(from);
@@ -117,7 +151,7 @@ function multipart(body: string, boundary: string, prefix: string, walk: Walk): 
     n++;
   }
   // No closing delimiter (a truncated message): the last part runs to the end.
-  return out + (inPart ? entity(body.slice(from), `${prefix}${n}`, false, walk) : body.slice(from));
+  return out + (inPart ? entity(body.slice(from), at + from, `${prefix}${n}`, false, walk) : body.slice(from));
 }
 
 /**

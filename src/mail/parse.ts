@@ -219,6 +219,7 @@ function toAttachment(a: Attachment, marked: MarkedMessage): MailAttachment {
 
 /** The damage markDamagedBase64 found in this part; a marker header the sender wrote matches none. */
 function damageOf(a: Attachment, marked: MarkedMessage): MarkedMessage["damaged"][number] | undefined {
+  if (marked.damaged.length === 0) return undefined;
   const mark = a.headers.get(DAMAGED_HEADER);
   if (typeof mark !== "string" || !mark.startsWith(`${marked.marker}/`)) return undefined;
   return marked.damaged[Number(mark.slice(marked.marker.length + 1))];

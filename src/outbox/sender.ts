@@ -52,12 +52,24 @@ export interface SmtpOptions {
   timeoutSeconds?: number;
 }
 
+/** A plain address ("a@b.example": no display name, comment, group or quoting) as addressparser would read it. */
+const BARE_ADDRESS = /^[^\s<>(),;:"\\[\]@]+@[^\s<>(),;:"\\[\]@]+$/;
+
+/**
+ * A plain address handed to nodemailer already parsed. Given a string, nodemailer runs its address parser
+ * over it each time it builds a header or asks for the envelope (several times a mail): an acknowledgment
+ * copied to an organisation's hundred contacts spent more CPU there than on anything else it did. The
+ * object is exactly what that parser returns for such a string, so headers and envelope are unchanged;
+ * anything else is left to the parser.
+ */
+const parsedAddress = (address: string): string | { name: string; address: string } => (BARE_ADDRESS.test(address) ? { name: "", address } : address);
+
 function toNodemailer(mail: OutgoingMail) {
   return {
-    from: mail.from,
-    to: mail.to,
-    cc: mail.cc.length ? mail.cc : undefined,
-    replyTo: mail.replyTo ?? undefined,
+    from: parsedAddress(mail.from),
+    to: mail.to.map(parsedAddress),
+    cc: mail.cc.length ? mail.cc.map(parsedAddress) : undefined,
+    replyTo: mail.replyTo !== null ? parsedAddress(mail.replyTo) : undefined,
     subject: mail.subject,
     messageId: `<${mail.messageId}>`,
     inReplyTo: mail.inReplyTo ? `<${mail.inReplyTo}>` : undefined,
@@ -68,6 +80,19 @@ function toNodemailer(mail: OutgoingMail) {
     date: new Date(mail.date),
     attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
   };
+}
+
+/** Header names nodemailer takes envelope addresses from (mime-node getEnvelope). */
+const ENVELOPE_HEADERS = new Set(["from", "reply-to", "sender", "to", "cc", "bcc"]);
+
+/**
+ * The mail with its SMTP envelope given: the one nodemailer would derive from From, To and Cc (duplicates
+ * dropped, in that order), which it otherwise derives again, every address normalised anew, each of the
+ * three times it asks for it per mail. Left to nodemailer when extra headers could name addresses too.
+ */
+function withEnvelope<T extends ReturnType<typeof toNodemailer>>(data: T, mail: OutgoingMail): T & { envelope?: { from: T["from"]; to: T["to"]; cc: T["cc"] } } {
+  if (Object.keys(mail.headers).some((k) => ENVELOPE_HEADERS.has(k.toLowerCase()))) return data;
+  return { ...data, envelope: { from: data.from, to: data.to, cc: data.cc } };
 }
 
 /** SMTP reply codes 4xx and network trouble are temporary; 5xx is permanent (RFC 5321 §4.2.1). */
@@ -99,7 +124,7 @@ export function createSmtpSender(opts: SmtpOptions): MailSender {
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail(toNodemailer(mail));
+        const info = await transport.sendMail(withEnvelope(toNodemailer(mail), mail));
         if (info.rejected?.length && !info.accepted?.length) {
           return { status: "permanent", error: `all recipients rejected: ${info.rejected.join(", ")}` };
         }
