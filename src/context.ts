@@ -6,7 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { SystemClock, type Clock } from "./clock/clock.js";
-import { loadConfig } from "./config/load.js";
+import { loadConfig, type LoadedConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { ValidationError } from "./errors.js";
 import { createLogger, type Logger } from "./log/logger.js";
@@ -77,8 +77,10 @@ export async function createCliContext(options: {
   env: NodeJS.ProcessEnv;
   migrate?: boolean;
   clock?: Clock;
+  /** The config already loaded by the caller (it looked at it first), so it is not read twice. */
+  loaded?: LoadedConfig;
 }): Promise<AppContext> {
-  const { config, file } = loadConfig({ path: options.configPath, env: options.env });
+  const { config, file } = options.loaded ?? loadConfig({ path: options.configPath, env: options.env });
   const logger = createLogger(config, { level: "warn", destination: process.stderr, pretty: false });
   return createContext(config, { logger, clock: options.clock, migrate: options.migrate, configFile: file });
 }

@@ -20,7 +20,7 @@ function notice(desk: Desk, key: string, caseId: number | null, to: string[], su
   const recipients = [...new Set(to)];
   if (recipients.length === 0) return null;
   const body = desk.templates.render("entitlement-notice", { headline, lines, supportAddress: desk.fromAddress });
-  return deskNotice(desk, { key, kind: "entitlement-notice", caseId: caseId, to: recipients, subject, body });
+  return deskNotice(desk, { key, kind: "entitlement-notice", caseId, to: recipients, subject, body });
 }
 
 export interface CaseRef {

@@ -80,6 +80,9 @@ export interface OpeningInstants {
   now: number;
 }
 
+/** A read this long after the receipt is a late read: the opening records when it happened. */
+const READ_LATE_MS = 60_000;
+
 /**
  * The trail a new case starts with, evaluated here so the case row is written once. The case opens when its
  * mailbox received the message, not when we read it. The automatic acknowledgment is not a response, but
@@ -88,8 +91,6 @@ export interface OpeningInstants {
  * passed when we read the mail are recorded as sent (no burst of stale reminders); the breaches among them are
  * returned for the managers' summary. Pure.
  */
-const READ_LATE_MS = 60_000;
-
 export function planCaseOpening(policy: Policy, plan: NewCasePlan, msg: NormalizedMessage, org: OpeningOrganization, requester: OpeningRequester, at: OpeningInstants): CaseOpening {
   const { received, now } = at;
   // Receipt instants have whole seconds (Maildir names, IMAP INTERNALDATE) and a mail is read moments after it

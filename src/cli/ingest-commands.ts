@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
+import type { Config } from "../config/schema.js";
 import { createCliContext, type AppContext } from "../context.js";
 import { isUndefinedTable } from "../store/errors.js";
 import { deskFromConfig } from "../desk.js";
@@ -56,12 +57,13 @@ const out = processOutput;
 /** Returns the exit code; every message to the operator goes to stderr, stdout is the result only. */
 export async function runIngest(opts: IngestOptions, configPath: string | undefined, raw: Buffer): Promise<number> {
   if (raw.length === 0) return ingestFail(out, 1, "no message on stdin: pipe one RFC 5322 message in, e.g. support-inbox ingest < message.eml");
-  const missing = missingEmbeddedDatabase(configPath);
-  if (missing) return ingestFail(out, opts.dryRun ? 1 : EX_TEMPFAIL, missing);
   let ctx: AppContext;
   try {
+    const loaded = loadConfig({ path: configPath, env: process.env });
+    const missing = missingEmbeddedDatabase(loaded.config);
+    if (missing) return ingestFail(out, opts.dryRun ? 1 : EX_TEMPFAIL, missing);
     // A dry run must not write, not even pending migrations.
-    ctx = await createCliContext({ configPath, env: process.env, migrate: !opts.dryRun });
+    ctx = await createCliContext({ configPath, env: process.env, migrate: !opts.dryRun, loaded });
   } catch (error) {
     return ingestFail(out, opts.dryRun ? 1 : EX_TEMPFAIL, `${messageOf(error)}${opts.dryRun ? "" : " (temporary failure: the MTA keeps the message and retries)"}`);
   }
@@ -96,17 +98,11 @@ async function dryRun(deps: Deps, mailbox: MailboxInfo, raw: Buffer, json: boole
  * A pipe run outside the worker's directory (no `directory=` in master.cf, a relative dataDir) would create
  * a new, empty embedded database there and file the mail into it, where no worker reads it and no
  * organization is known: the message is refused rather than lost that way (75: the MTA keeps it). Null when
- * the database is Postgres or the embedded one exists; a config that cannot be read is left to the context.
+ * the database is Postgres or the embedded one exists.
  */
-function missingEmbeddedDatabase(configPath: string | undefined): string | null {
-  let dataDir: string;
-  try {
-    const { config } = loadConfig({ path: configPath, env: process.env });
-    if (config.database.url || config.database.dataDir.startsWith("memory://")) return null;
-    dataDir = resolve(config.database.dataDir);
-  } catch {
-    return null;
-  }
+function missingEmbeddedDatabase(config: Config): string | null {
+  if (config.database.url || config.database.dataDir.startsWith("memory://")) return null;
+  const dataDir = resolve(config.database.dataDir);
   if (existsSync(join(dataDir, "PG_VERSION"))) return null;
   return `no embedded database at ${dataDir} (the worker creates it when it starts): run ingest in the worker's directory (directory= in master.cf) or give database.dataDir as an absolute path`;
 }
