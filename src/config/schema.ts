@@ -186,6 +186,12 @@ export const configSchema = z
         /** One fetched batch holds at most this many messages and bytes; about three batches are in memory at once. */
         batchMessages: int().pipe(z.number().min(1).max(1000)).default(100),
         batchBytes: int().pipe(z.number().min(1024)).default(8 * MB),
+        /**
+         * The worker applies no further batch while more mails than this are due in the outbox and it is
+         * sending them (inbound/outbox-pace.ts): a backlog's acknowledgments leave within seconds of their
+         * cases instead of queuing behind thousands. 0 turns the brake off.
+         */
+        maxDueReplies: int().pipe(z.number().min(0)).default(200),
       })
       .prefault({}),
     autoReplyCapPerHour: int().pipe(z.number().min(0)).default(5),

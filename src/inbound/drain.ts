@@ -87,6 +87,7 @@ async function drainBatches(
       fresh.push({ source: m, parsed: parsed[i]! });
     });
     summary.fetched += fresh.length;
+    if (deps.pace) await deps.pace.wait(signal);
     const { done, stop } = await processBatch(deps, source, mailbox, fresh, held, summary, signal);
     if (done.size > 0) deps.onCommitted?.();
     deps.memory?.spend(batch.messages.reduce((sum, m) => sum + m.raw.length, 0));

@@ -37,6 +37,8 @@ export interface InboundDeps {
    * every message. (Keys of a folder are never reused within one UIDVALIDITY.)
    */
   failedKeys?: Set<string>;
+  /** Waited on before each batch of a drain, so intake keeps the outbox's pace (outbox-pace.ts). */
+  pace?: { wait(signal?: AbortSignal): Promise<number> };
 }
 
 export interface BatchItem {

@@ -201,6 +201,8 @@ export interface DeliverAllOptions extends DeliverOptions {
   /** `signal` is also checked between passes: a pass in progress finishes (its rows are claimed), then delivery stops. */
   /** Clock time after which no further pass starts; unset means no limit. */
   budgetMs?: number;
+  /** Told after each pass (the intake's pace listens for mail going out during a long delivery). */
+  onPass?: (pass: DeliverySummary) => void;
 }
 
 export interface FullDeliverySummary extends DeliverySummary {
@@ -219,6 +221,7 @@ export async function deliverAllDue(opts: DeliverAllOptions): Promise<FullDelive
   const total: FullDeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, passes: 0 };
   while (!opts.signal?.aborted) {
     const pass = await deliverDue({ ...opts, batchSize });
+    opts.onPass?.(pass);
     total.passes++;
     total.claimed += pass.claimed;
     total.sent += pass.sent;

@@ -15,6 +15,8 @@ import { purgeExpiredAttachments } from "../retention/attachments.js";
 import { erasePersonalData } from "../retention/personal-data.js";
 import { deskFromConfig } from "../desk.js";
 import { drainSource } from "../inbound/drain.js";
+import { OutboxPace } from "../inbound/outbox-pace.js";
+import { countDueOutbox } from "../store/repos/outbox.js";
 import { ping } from "../store/database.js";
 import type { InboundDeps } from "../inbound/process.js";
 import type { WorkerLocks } from "../store/worker-locks.js";
@@ -61,8 +63,13 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const outboxLogger = ctx.logger.child({ subsystem: "outbox" });
   const health = { down: false };
   // Work first, then report: `opts.metrics?.delivered(await …)` would skip the work itself without metrics.
+  // In service mode only: in a single tick the outbox runs after the mailboxes, so nothing would send meanwhile.
+  const pace =
+    !opts.once && ingest.maxDueReplies > 0
+      ? new OutboxPace({ maxDue: ingest.maxDueReplies, countDue: (limit) => countDueOutbox(ctx.database.db, new Date(ctx.clock.now()), limit), clock: ctx.clock, logger: ctx.logger.child({ subsystem: "inbound" }) })
+      : undefined;
   const deliverAll = async (signal: AbortSignal) => {
-    const delivered = await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY });
+    const delivered = await deliverAllDue({ db: ctx.database.db, sender, clock: ctx.clock, logger: outboxLogger, signal, owner: opts.locks, health, concurrency: SEND_CONCURRENCY, onPass: (pass) => pace?.sent(pass.sent) });
     opts.metrics?.delivered(delivered);
   };
   const outboxJob: Job = { name: "outbox", run: deliverAll };
@@ -72,7 +79,7 @@ export function buildWorker(ctx: AppContext, opts: { once: boolean; locks?: Work
   const database = new DatabaseWatch({ clock: ctx.clock, logger: ctx.logger.child({ subsystem: "database" }), probe: () => ping(ctx.database.db) });
   const outbox = wakeableService({ name: "outbox", clock: ctx.clock, logger: outboxLogger, pollMs: ctx.config.scheduler.tickSeconds * 1000, work: deliverAll, database });
   database.onBack(() => outbox.wake());
-  const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET) };
+  const deps: InboundDeps = { ...inboundDepsFor(ctx, desk, parser), onCommitted: () => outbox.wake(), memory: memoryBudget(DEFAULT_MEMORY_BUDGET), ...(pace ? { pace } : {}) };
   const inboundJobs: Job[] = sources.map(({ info, source }) => ({
     name: `inbound:${info.name}`,
     run: async (signal) => {

@@ -165,3 +165,16 @@ export async function retryDeferredNow(db: Db, at: Date): Promise<number> {
     .returning({ id: outbox.id });
   return rows.length;
 }
+
+/**
+ * Mails waiting to go out at `at` (queued and due, or being sent), counting no further than `limit`:
+ * the intake's pace (inbound/outbox-pace.ts) only asks whether there are more than it allows.
+ */
+export async function countDueOutbox(db: Db, at: Date, limit: number): Promise<number> {
+  const [row] = await executeRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${outbox}
+      where (${outbox.state} = 'queued' and ${outbox.nextAttemptAt} <= ${at.toISOString()}::timestamptz) or ${outbox.state} = 'sending' limit ${limit}) due`,
+  );
+  return row?.n ?? 0;
+}
