@@ -9,6 +9,8 @@ import { enqueueMany } from "../../src/outbox/queue.js";
 import type { MailSender } from "../../src/outbox/sender.js";
 import type { Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
+import { countDueOutbox } from "../../src/store/repos/outbox.js";
+import { OutboxPace } from "../../src/inbound/outbox-pace.js";
 import { testDatabases } from "../support/db.js";
 import { queuedAck, useOutboxServers } from "../support/outbox.js";
 import type { TestSmtpServer } from "../support/smtp.js";
@@ -54,6 +56,24 @@ describe.each(testDatabases())("full outbox delivery on %s", (target) => {
     expect(new Set(ids).size).toBe(120);
     expect(ids).toHaveLength(120);
     expect((await db.select().from(outbox)).every((r) => r.state === "sent")).toBe(true);
+  });
+
+  it("counts the mail due for the intake's pace, and a waiting intake goes on once the passes have sent the backlog down", async () => {
+    await enqueueMany(db, acks(120), clock.now());
+    const due = (limit: number, at = clock.now()) => countDueOutbox(db, new Date(at), limit);
+    expect(await due(1_000)).toBe(120);
+    expect(await due(51)).toBe(51);
+    expect(await due(1_000, clock.now() - 60_000)).toBe(0);
+    const pace = new OutboxPace({ maxDue: 30, countDue: (limit) => due(limit), clock, logger: quiet });
+    let released = false;
+    const waiting = pace.wait().then(() => (released = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(released).toBe(false);
+    const sentAfterPass: number[] = [];
+    await deliverAllDue({ db, sender, clock, logger: quiet, retry, onPass: (pass) => (sentAfterPass.push(pass.sent), pace.sent(pass.sent)) });
+    await waiting;
+    expect(sentAfterPass).toEqual([50, 50, 20]);
+    expect(await due(1_000)).toBe(0);
   });
 
   it("with several mails in flight, sends a backlog once each, every row recorded", async () => {
